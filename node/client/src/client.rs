@@ -1,0 +1,434 @@
+//! The [`Client`]: genesis, import, building, queries and notifications.
+
+use std::{sync::Arc, time::Instant};
+
+use archive_chain_spec::ChainSpec;
+use archive_primitives::{
+    hashing::blake2_256, trie, AccountId20, Block, BlockNumber, Digest, DigestItem, Header, Pair, H256,
+};
+use archive_runtime::{
+    apis::{self, CallAt},
+    executive, BlockBuilder, TransactionValidityError, ValidTransaction,
+};
+use archive_storage::{BlockCommit, Database, StateUpdate, StateView};
+use parity_scale_codec::Encode;
+use parking_lot::Mutex;
+use tokio::sync::broadcast;
+
+use crate::{
+    seal::{seal_header, verify_seal, SlotPreDigest, ENGINE_ID},
+    state::StateAdapter,
+    verifier::SignatureCache,
+    Error,
+};
+
+/// Capacity of each notification channel; slow subscribers lose the oldest (and are told so).
+const NOTIFICATION_CAPACITY: usize = 256;
+
+/// Where a block came from (own authoring skips re-execution: it was just executed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockOrigin {
+    /// Authored by this node.
+    Own,
+    /// Read from a file (`import-blocks`).
+    File,
+    /// Received from a peer.
+    Network,
+}
+
+/// Heads of the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainInfo {
+    /// Genesis hash.
+    pub genesis_hash: H256,
+    /// Best block hash.
+    pub best_hash: H256,
+    /// Best block number.
+    pub best_number: BlockNumber,
+    /// Last finalized hash.
+    pub finalized_hash: H256,
+    /// Last finalized number.
+    pub finalized_number: BlockNumber,
+}
+
+/// A block built by [`Client::build_block`], not yet imported.
+pub struct BuiltBlock {
+    /// The sealed block.
+    pub block: Block,
+    /// Its state changes.
+    pub state: StateUpdate,
+    /// Hashes of the included extrinsics.
+    pub included: Vec<H256>,
+    /// Extrinsics that could not be included, with the reason.
+    pub rejected: Vec<(H256, TransactionValidityError)>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug)]
+pub struct ImportedBlock {
+    /// The block hash.
+    pub hash: H256,
+    /// The header.
+    pub header: Header,
+    /// Whether it became the new best block.
+    pub is_new_best: bool,
+    /// Its extrinsic hashes.
+    pub extrinsic_hashes: Vec<H256>,
+}
+
+/// The chain: database, execution, notifications.
+pub struct Client {
+    db: Database,
+    spec: ChainSpec,
+    genesis_hash: H256,
+    signatures: SignatureCache,
+    import_lock: Mutex<()>,
+    imported: broadcast::Sender<Header>,
+    best: broadcast::Sender<Header>,
+    finalized: broadcast::Sender<Header>,
+}
+
+fn xt_hash(xt_without_prefix: &[u8]) -> H256 {
+    H256(blake2_256(&xt_without_prefix.encode()))
+}
+
+impl Client {
+    /// Opens the chain in `db`, writing genesis from `spec` if the database is empty.
+    ///
+    /// # Errors
+    /// [`Error::GenesisMismatch`] if the database holds another chain; storage/spec errors.
+    pub fn new(db: Database, spec: ChainSpec) -> Result<Arc<Client>, Error> {
+        let storage = spec.genesis_storage()?;
+        let update = db.compute_state_update(&trie::empty_root(), storage.into_iter().map(|(k, v)| (k, Some(v))))?;
+        let header = Header {
+            parent_hash: H256::zero(),
+            number: 0,
+            state_root: update.root,
+            extrinsics_root: trie::ordered_trie_root::<Vec<u8>>(&[]),
+            digest: Digest::default(),
+        };
+        let genesis_hash = header.hash();
+        match db.genesis_hash() {
+            Some(h) if h != genesis_hash => return Err(Error::GenesisMismatch { in_db: h, from_spec: genesis_hash }),
+            Some(_) => {}
+            None => {
+                db.commit_block(BlockCommit {
+                    header,
+                    body: vec![],
+                    extrinsic_hashes: vec![],
+                    justification: None,
+                    state: update,
+                    set_best: true,
+                    finalized: true,
+                })?;
+                tracing::info!(genesis = %genesis_hash, "initialized genesis");
+            }
+        }
+        let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        let (best, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        let (finalized, _) = broadcast::channel(NOTIFICATION_CAPACITY);
+        Ok(Arc::new(Client {
+            db,
+            spec,
+            genesis_hash,
+            signatures: SignatureCache::default(),
+            import_lock: Mutex::new(()),
+            imported,
+            best,
+            finalized,
+        }))
+    }
+
+    /// The chain spec.
+    pub fn spec(&self) -> &ChainSpec {
+        &self.spec
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// The signature cache shared with the transaction pool.
+    pub fn signatures(&self) -> &SignatureCache {
+        &self.signatures
+    }
+
+    /// Current heads.
+    pub fn info(&self) -> ChainInfo {
+        let (best_hash, best_number) = self.db.best().unwrap_or((self.genesis_hash, 0));
+        let (finalized_hash, finalized_number) = self.db.finalized().unwrap_or((self.genesis_hash, 0));
+        ChainInfo { genesis_hash: self.genesis_hash, best_hash, best_number, finalized_hash, finalized_number }
+    }
+
+    /// A header by hash.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn header(&self, hash: &H256) -> Result<Option<Header>, Error> {
+        Ok(self.db.header(hash)?)
+    }
+
+    /// A block by hash.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn block(&self, hash: &H256) -> Result<Option<Block>, Error> {
+        let Some(header) = self.db.header(hash)? else { return Ok(None) };
+        let extrinsics = self.db.body(hash)?.unwrap_or_default();
+        Ok(Some(Block { header, extrinsics }))
+    }
+
+    /// The canonical hash at `number`.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn hash_at(&self, number: BlockNumber) -> Result<Option<H256>, Error> {
+        Ok(self.db.hash_at(number)?)
+    }
+
+    /// The state after block `hash`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownBlock`].
+    pub fn state_at(&self, hash: &H256) -> Result<StateView, Error> {
+        let header = self.db.header(hash)?.ok_or(Error::UnknownBlock { hash: *hash })?;
+        Ok(self.db.state(&header.state_root))
+    }
+
+    /// Executes runtime API `method` on the state after `hash`.
+    ///
+    /// # Errors
+    /// Unknown block, unknown method, bad parameters, unavailable state.
+    pub fn call(&self, hash: &H256, method: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
+        let header = self.db.header(hash)?.ok_or(Error::UnknownBlock { hash: *hash })?;
+        let adapter = StateAdapter::new(self.db.state(&header.state_root));
+        let out = apis::call(&adapter, CallAt { hash: *hash, number: header.number }, method, data)?;
+        if let Some(e) = adapter.take_error() {
+            return Err(Error::StateUnavailable { hash: *hash, reason: e.to_string() });
+        }
+        Ok(out)
+    }
+
+    /// Validates a transaction (full encoding) against the best block, for the pool.
+    ///
+    /// # Errors
+    /// The runtime's verdict; `Unknown` if the state cannot be read.
+    pub fn validate_transaction(&self, at: &H256, xt: &[u8]) -> Result<ValidTransaction, TransactionValidityError> {
+        let unknown = |detail: String| TransactionValidityError::Unknown {
+            kind: archive_runtime::UnknownTransaction::CannotLookup,
+            detail,
+        };
+        let header = self
+            .db
+            .header(at)
+            .map_err(|e| unknown(e.to_string()))?
+            .ok_or_else(|| unknown(format!("unknown block {at}")))?;
+        let adapter = StateAdapter::new(self.db.state(&header.state_root));
+        let r = executive::validate_transaction(&adapter, *at, header.number, xt, &self.signatures);
+        if let Some(e) = adapter.take_error() {
+            return Err(unknown(e.to_string()));
+        }
+        r
+    }
+
+    /// The validator set (from the chain spec until staking chooses it on chain).
+    pub fn validators(&self) -> &[AccountId20] {
+        &self.spec.consensus.validators
+    }
+
+    /// Builds and seals a block on `parent` for `slot`, including as many of `candidates`
+    /// (full encodings, in order) as fit before `deadline`.
+    ///
+    /// # Errors
+    /// Unknown parent or unreadable state.
+    pub fn build_block(
+        &self,
+        parent: &H256,
+        slot: u64,
+        author: &Pair,
+        candidates: impl IntoIterator<Item = Vec<u8>>,
+        deadline: Instant,
+    ) -> Result<BuiltBlock, Error> {
+        let parent_header = self.db.header(parent)?.ok_or(Error::UnknownBlock { hash: *parent })?;
+        let number = parent_header.number + 1;
+        let pre = SlotPreDigest { slot, author: author.account() };
+        let digest = Digest { logs: vec![DigestItem::PreRuntime(ENGINE_ID, pre.encode())] };
+        let adapter = StateAdapter::new(self.db.state(&parent_header.state_root));
+        let mut builder = BlockBuilder::new(&adapter, *parent, number, &digest);
+        let (mut included, mut rejected) = (Vec::new(), Vec::new());
+        for xt in candidates {
+            if Instant::now() >= deadline {
+                break;
+            }
+            let hash = H256(blake2_256(&xt));
+            match builder.apply(&xt, &self.signatures) {
+                Ok(_) => included.push(hash),
+                Err(e) => {
+                    let full = matches!(
+                        &e,
+                        TransactionValidityError::Invalid {
+                            kind: archive_runtime::InvalidTransaction::ExhaustsResources,
+                            ..
+                        }
+                    );
+                    rejected.push((hash, e));
+                    if full {
+                        break;
+                    }
+                }
+            }
+        }
+        let outcome = builder.finalize();
+        if let Some(e) = adapter.take_error() {
+            return Err(Error::StateUnavailable { hash: *parent, reason: e.to_string() });
+        }
+        let state = self.db.compute_state_update(&parent_header.state_root, outcome.changes)?;
+        let mut header = Header {
+            parent_hash: *parent,
+            number,
+            state_root: state.root,
+            extrinsics_root: outcome.extrinsics_root,
+            digest,
+        };
+        seal_header(&mut header, author);
+        let extrinsics = outcome.extrinsics.iter().map(|x| strip_prefix(x)).collect();
+        Ok(BuiltBlock { block: Block { header, extrinsics }, state, included, rejected })
+    }
+
+    /// Imports a block this node built (no re-execution).
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn import_built(&self, built: BuiltBlock, finalize: bool) -> Result<ImportedBlock, Error> {
+        let _guard = self.import_lock.lock();
+        let BuiltBlock { block, state, .. } = built;
+        self.commit(block, state, None, finalize)
+    }
+
+    /// Verifies, re-executes and imports a block from a peer or a file.
+    ///
+    /// # Errors
+    /// [`Error::UnknownParent`], [`Error::BadSeal`], [`Error::InvalidBlock`] (bad extrinsic,
+    /// extrinsics-root or state-root mismatch); storage errors. Nothing is written on error.
+    pub fn import_block(
+        &self,
+        block: Block,
+        justification: Option<Vec<u8>>,
+        finalize: bool,
+    ) -> Result<ImportedBlock, Error> {
+        let _guard = self.import_lock.lock();
+        let hash = block.hash();
+        let number = block.header.number;
+        if self.db.header(&hash)?.is_some() {
+            let is_best = self.db.best().map(|b| b.0) == Some(hash);
+            let extrinsic_hashes = block.extrinsics.iter().map(|x| xt_hash(x)).collect();
+            return Ok(ImportedBlock { hash, header: block.header, is_new_best: is_best, extrinsic_hashes });
+        }
+        let parent = self
+            .db
+            .header(&block.header.parent_hash)?
+            .ok_or(Error::UnknownParent { parent: block.header.parent_hash, number })?;
+        let invalid = |reason: String| Error::InvalidBlock { hash, number, reason };
+        if parent.number + 1 != number {
+            return Err(invalid(format!("number does not follow parent #{}", parent.number)));
+        }
+        let (pre_header, _slot) =
+            verify_seal(&block.header, self.validators()).map_err(|reason| Error::BadSeal { reason })?;
+        let pre_digest = pre_header.digest.clone();
+        let full: Vec<Vec<u8>> = block.extrinsics.iter().map(|x| x.encode()).collect();
+        let adapter = StateAdapter::new(self.db.state(&parent.state_root));
+        let jobs = executive::signature_jobs(&adapter, parent.hash(), number, &full);
+        self.signatures.recover_all(&jobs);
+        let mut builder = BlockBuilder::new(&adapter, parent.hash(), number, &pre_digest);
+        for (i, xt) in full.iter().enumerate() {
+            builder.apply(xt, &self.signatures).map_err(|e| invalid(format!("extrinsic {i}: {e}")))?;
+        }
+        let outcome = builder.finalize();
+        if let Some(e) = adapter.take_error() {
+            return Err(Error::StateUnavailable { hash: parent.hash(), reason: e.to_string() });
+        }
+        if outcome.extrinsics_root != block.header.extrinsics_root {
+            return Err(invalid(format!(
+                "extrinsics root {} does not match the extrinsics ({})",
+                block.header.extrinsics_root, outcome.extrinsics_root
+            )));
+        }
+        let state = self.db.compute_state_update(&parent.state_root, outcome.changes)?;
+        if state.root != block.header.state_root {
+            return Err(invalid(format!(
+                "state root {} does not match execution ({})",
+                block.header.state_root, state.root
+            )));
+        }
+        self.commit(block, state, justification, finalize)
+    }
+
+    fn commit(
+        &self,
+        block: Block,
+        state: StateUpdate,
+        justification: Option<Vec<u8>>,
+        finalize: bool,
+    ) -> Result<ImportedBlock, Error> {
+        let hash = block.hash();
+        let best_number = self.info().best_number;
+        let is_new_best = block.header.number > best_number;
+        let extrinsic_hashes: Vec<H256> = block.extrinsics.iter().map(|x| xt_hash(x)).collect();
+        let header = block.header.clone();
+        self.db.commit_block(BlockCommit {
+            header: block.header,
+            body: block.extrinsics,
+            extrinsic_hashes: extrinsic_hashes.clone(),
+            justification,
+            state,
+            set_best: is_new_best,
+            finalized: finalize && is_new_best,
+        })?;
+        tracing::debug!(number = header.number, %hash, txs = extrinsic_hashes.len(), best = is_new_best, "imported block");
+        let _ = self.imported.send(header.clone());
+        if is_new_best {
+            let _ = self.best.send(header.clone());
+            if finalize {
+                let _ = self.finalized.send(header.clone());
+            }
+        }
+        Ok(ImportedBlock { hash, header, is_new_best, extrinsic_hashes })
+    }
+
+    /// Marks `hash` (and its ancestors) final.
+    ///
+    /// # Errors
+    /// Unknown block, storage errors.
+    pub fn finalize(&self, hash: &H256, justification: Option<Vec<u8>>) -> Result<(), Error> {
+        let header = self.db.header(hash)?.ok_or(Error::UnknownBlock { hash: *hash })?;
+        self.db.set_finalized(hash, justification)?;
+        let _ = self.finalized.send(header);
+        Ok(())
+    }
+
+    /// Every imported block.
+    pub fn import_notifications(&self) -> broadcast::Receiver<Header> {
+        self.imported.subscribe()
+    }
+
+    /// Every new best block.
+    pub fn best_notifications(&self) -> broadcast::Receiver<Header> {
+        self.best.subscribe()
+    }
+
+    /// Every newly finalized block.
+    pub fn finality_notifications(&self) -> broadcast::Receiver<Header> {
+        self.finalized.subscribe()
+    }
+}
+
+/// Strips the SCALE length prefix of a full extrinsic encoding (the block body stores the
+/// inner bytes; `Vec<u8>` encoding puts the prefix back).
+fn strip_prefix(full: &[u8]) -> Vec<u8> {
+    let mut rd = full;
+    match <parity_scale_codec::Compact<u32> as parity_scale_codec::Decode>::decode(&mut rd) {
+        Ok(_) => rd.to_vec(),
+        Err(_) => full.to_vec(),
+    }
+}
