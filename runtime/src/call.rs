@@ -1,13 +1,7 @@
-//! The runtime's outer enums. Variant index = pallet index: wire format.
-
-use archive_support::{DispatchResult, Ext, RawOrigin, Weight};
-use parity_scale_codec::{Decode, Encode};
-use scale_info::TypeInfo;
-
-use crate::Runtime;
+// The runtime's outer enums (included into lib.rs). Variant index = pallet index: wire format.
 
 /// Any call of any pallet.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[derive(Clone, PartialEq, Eq, Debug, parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)]
 pub enum RuntimeCall {
     /// System calls.
     #[codec(index = 0)]
@@ -18,7 +12,7 @@ pub enum RuntimeCall {
 }
 
 /// Any event of any pallet (stored pre-encoded; this type describes and decodes them).
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[derive(Clone, PartialEq, Eq, Debug, parity_scale_codec::Encode, parity_scale_codec::Decode, scale_info::TypeInfo)]
 pub enum RuntimeEvent {
     /// System events.
     #[codec(index = 0)]
@@ -30,7 +24,7 @@ pub enum RuntimeEvent {
 
 impl RuntimeCall {
     /// The call's weight (without the per-extrinsic base).
-    pub fn weight(&self) -> Weight {
+    pub fn weight(&self) -> archive_support::Weight {
         match self {
             RuntimeCall::System(c) => archive_pallet_system::pallet::call_weight(c),
             RuntimeCall::Balances(c) => archive_pallet_balances::pallet::call_weight(c),
@@ -41,7 +35,11 @@ impl RuntimeCall {
     ///
     /// # Errors
     /// The pallet's dispatch error.
-    pub fn dispatch(self, ext: &mut Ext<'_>, origin: RawOrigin) -> DispatchResult {
+    pub fn dispatch(
+        self,
+        ext: &mut archive_support::Ext<'_>,
+        origin: archive_support::RawOrigin,
+    ) -> archive_support::DispatchResult {
         match self {
             RuntimeCall::System(c) => archive_pallet_system::pallet::dispatch::<Runtime>(ext, origin, c),
             RuntimeCall::Balances(c) => archive_pallet_balances::dispatch::<Runtime>(ext, origin, c),

@@ -10,7 +10,6 @@
 //! a [`validity::TransactionValidityError`] or a dispatch error, never a panic.
 
 pub mod apis;
-pub mod call;
 pub mod constants;
 pub mod executive;
 pub mod fees;
@@ -18,12 +17,15 @@ pub mod genesis;
 pub mod metadata;
 pub mod validity;
 
-pub use call::{RuntimeCall, RuntimeEvent};
 pub use executive::{BlockBuilder, BlockOutcome, DirectVerifier, SignatureVerifier};
 pub use genesis::GenesisConfig;
 pub use validity::{InvalidTransaction, TransactionValidityError, UnknownTransaction, ValidTransaction};
 
 use archive_primitives::RuntimeVersion;
+
+// Included, not a module: the outer enums' metadata paths must be `archive_runtime::RuntimeCall`
+// and `archive_runtime::RuntimeEvent` (clients match `*_runtime::RuntimeCall`).
+include!("call.rs");
 
 /// The runtime type: implements every pallet's `Config`.
 #[derive(Clone, Copy, Debug, scale_info::TypeInfo)]

@@ -70,7 +70,11 @@ fn store<T: Config>(ext: &mut Ext<'_>, who: &AccountId20, mut acc: Account) -> B
 
 fn credit<T: Config>(ext: &mut Ext<'_>, who: &AccountId20, amount: Balance) -> Result<Account, DispatchError> {
     let mut acc = system::pallet::account(ext, who);
-    let new_free = acc.data.free.checked_add(amount).ok_or(DispatchError::Arithmetic(archive_support::ArithmeticError::Overflow))?;
+    let new_free = acc
+        .data
+        .free
+        .checked_add(amount)
+        .ok_or(DispatchError::Arithmetic(archive_support::ArithmeticError::Overflow))?;
     if acc.providers == 0 {
         if new_free < T::EXISTENTIAL_DEPOSIT {
             return Err(err::<T>(Error::ExistentialDeposit));
@@ -245,7 +249,12 @@ pub fn slash_reserved<T: Config>(ext: &mut Ext<'_>, who: &AccountId20, amount: B
 ///
 /// # Errors
 /// `TooManyLocks` above `MAX_LOCKS`.
-pub fn set_lock<T: Config>(ext: &mut Ext<'_>, id: [u8; 8], who: &AccountId20, amount: Balance) -> Result<(), DispatchError> {
+pub fn set_lock<T: Config>(
+    ext: &mut Ext<'_>,
+    id: [u8; 8],
+    who: &AccountId20,
+    amount: Balance,
+) -> Result<(), DispatchError> {
     let mut locks = Locks::get_or_default(ext, who);
     match locks.iter_mut().find(|l| l.id == id) {
         Some(l) => l.amount = amount,

@@ -19,7 +19,7 @@ pub mod storage;
 mod tests;
 
 pub use currency::{
-    deposit_creating, free_balance, reserve, reserved_balance, remove_lock, set_lock, slash_reserved, total_issuance,
+    deposit_creating, free_balance, remove_lock, reserve, reserved_balance, set_lock, slash_reserved, total_issuance,
     transfer, unreserve, usable_balance, withdraw, ExistenceRequirement,
 };
 pub use pallet::{dispatch, Call, Error, Event};

@@ -15,10 +15,18 @@ pub enum Call {
     /// Transfer `value` to `dest`; the sender may be reaped if left below the existential
     /// deposit. Origin: signed. Errors: InsufficientBalance, LiquidityRestrictions, ExistentialDeposit.
     #[codec(index = 0)]
-    transfer_allow_death { dest: AccountId20, #[codec(compact)] value: Balance },
+    transfer_allow_death {
+        dest: AccountId20,
+        #[codec(compact)]
+        value: Balance,
+    },
     /// As `transfer_allow_death`, but fails (Expendability) rather than reap the sender.
     #[codec(index = 3)]
-    transfer_keep_alive { dest: AccountId20, #[codec(compact)] value: Balance },
+    transfer_keep_alive {
+        dest: AccountId20,
+        #[codec(compact)]
+        value: Balance,
+    },
     /// Transfer all usable (unlocked) funds; with `keep_alive`, leave enough for the account to
     /// stay alive (free + reserved at least the existential deposit).
     #[codec(index = 4)]
@@ -26,7 +34,11 @@ pub enum Call {
     /// Set `who`'s free balance; below the existential deposit it becomes zero (the account is
     /// reaped). Total issuance follows. Origin: root (governance).
     #[codec(index = 8)]
-    force_set_balance { who: AccountId20, #[codec(compact)] new_free: Balance },
+    force_set_balance {
+        who: AccountId20,
+        #[codec(compact)]
+        new_free: Balance,
+    },
 }
 
 /// Events (indices are Substrate's; append only).
@@ -108,7 +120,9 @@ pub const TRANSFER_WEIGHT: Weight = Weight::from_parts(30_000_000, 3_593);
 /// The weight of `call`.
 pub fn call_weight(call: &Call) -> Weight {
     match call {
-        Call::transfer_allow_death { .. } | Call::transfer_keep_alive { .. } | Call::transfer_all { .. } => TRANSFER_WEIGHT,
+        Call::transfer_allow_death { .. } | Call::transfer_keep_alive { .. } | Call::transfer_all { .. } => {
+            TRANSFER_WEIGHT
+        }
         Call::force_set_balance { .. } => Weight::from_parts(15_000_000, 3_593),
     }
 }

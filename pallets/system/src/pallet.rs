@@ -3,8 +3,7 @@
 
 use archive_primitives::{AccountId20, BlockNumber, Digest, H256};
 use archive_support::{
-    dispatch::PalletError, events::encode_events, DispatchError, DispatchInfo, DispatchResult, Ext, RawOrigin,
-    Weight,
+    dispatch::PalletError, events::encode_events, DispatchError, DispatchInfo, DispatchResult, Ext, RawOrigin, Weight,
 };
 use parity_scale_codec::{Decode, Encode};
 use scale_info::TypeInfo;

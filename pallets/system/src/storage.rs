@@ -61,7 +61,10 @@ pub fn entries(events_ty: scale_info::MetaType) -> Vec<StorageEntryInfo> {
         Account::info(Some(AccountRecord::default()), &[" The full account information for a particular account ID."]),
         ExtrinsicCount::info(None, &[" Total extrinsics count for the current block."]),
         BlockWeight::info(Some(Weight::zero()), &[" The current weight for the block."]),
-        AllExtrinsicsLen::info(None, &[" Total length (in bytes) for all extrinsics put together, for the current block."]),
+        AllExtrinsicsLen::info(
+            None,
+            &[" Total length (in bytes) for all extrinsics put together, for the current block."],
+        ),
         BlockHash::info(Some(H256::zero()), &[" Map of block numbers to block hashes."]),
         Number::info(Some(0), &[" The current block number being processed."]),
         ParentHash::info(Some(H256::zero()), &[" Hash of the previous block."]),

@@ -1,0 +1,125 @@
+//! Block authoring: on each slot this node owns (or, with instant seal, as soon as a
+//! transaction is ready), build a block from the pool's ready queue, seal it, import it.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use archive_client::Client;
+use archive_primitives::Pair;
+use futures::StreamExt;
+use tokio::sync::watch;
+
+use crate::TxPool;
+
+/// How this node authors blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Authoring {
+    /// One block per owned slot (the chain spec's slot duration).
+    Slots,
+    /// A block as soon as transactions are ready (tests); no empty blocks.
+    InstantSeal,
+}
+
+/// Share of a slot spent applying transactions; the rest is left for sealing, import and
+/// propagation.
+const BUILD_SHARE_PERCENT: u32 = 50;
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+pub(crate) async fn run(
+    client: Arc<Client>,
+    pool: Arc<TxPool>,
+    author: Pair,
+    mode: Authoring,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let slot_ms = client.spec().consensus.slot_duration_ms.max(1);
+    let validators = client.validators().to_vec();
+    if !validators.contains(&author.account()) {
+        tracing::warn!(author = %author.account(), "validator key is not in the validator set; not authoring");
+        return;
+    }
+    tracing::info!(author = %author.account(), slot_ms, ?mode, "authoring blocks");
+    let mut ready = pool.ready_notifications();
+    let mut last_slot = 0u64;
+    loop {
+        let slot = match mode {
+            Authoring::Slots => {
+                let now = now_ms();
+                let next_slot = now / slot_ms + 1;
+                let wait = Duration::from_millis(next_slot * slot_ms - now);
+                tokio::select! {
+                    _ = shutdown.changed() => return,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                let slot = now_ms() / slot_ms;
+                if validators[(slot % validators.len() as u64) as usize] != author.account() {
+                    continue;
+                }
+                slot
+            }
+            Authoring::InstantSeal => {
+                tokio::select! {
+                    _ = shutdown.changed() => return,
+                    n = ready.next() => if n.is_none() { return },
+                }
+                // Let a burst of submissions land in one block.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                while ready.try_recv().is_ok() {}
+                if pool.status().ready == 0 {
+                    continue;
+                }
+                // Instant seal on a single-validator chain: use the next slot owned by us.
+                let mut slot = (now_ms() / slot_ms).max(last_slot + 1);
+                while validators[(slot % validators.len() as u64) as usize] != author.account() {
+                    slot += 1;
+                }
+                slot
+            }
+        };
+        last_slot = slot;
+        let deadline = Instant::now() + Duration::from_millis(slot_ms * BUILD_SHARE_PERCENT as u64 / 100);
+        let client2 = client.clone();
+        let pool2 = pool.clone();
+        let author2 = author.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            let parent = client2.info().best_hash;
+            let candidates: Vec<Vec<u8>> = pool2.ready().iter().map(|t| t.data.clone()).collect();
+            let built = client2.build_block(&parent, slot, &author2, candidates, deadline)?;
+            // Drop what can never be included; keep what only missed this block (full block,
+            // nonce waiting for an earlier transaction).
+            use archive_runtime::{InvalidTransaction as I, TransactionValidityError as E};
+            let rejected: Vec<_> = built
+                .rejected
+                .iter()
+                .filter(|(_, e)| {
+                    !matches!(e, E::Invalid { kind: I::ExhaustsResources | I::Future, .. } | E::Unknown { .. })
+                })
+                .map(|(h, _)| *h)
+                .collect();
+            for (h, e) in &built.rejected {
+                tracing::debug!(tx = %h, error = %e, "transaction not included");
+            }
+            let txs = built.included.len();
+            // A single validator is a 2/3 majority of itself: its blocks are final at once.
+            let single = client2.validators().len() == 1;
+            let imported = client2.import_built(built, single)?;
+            Ok::<_, archive_client::Error>((imported, txs, rejected))
+        })
+        .await;
+        match result {
+            Ok(Ok((imported, txs, rejected))) => {
+                if !rejected.is_empty() {
+                    pool.remove(&rejected);
+                }
+                tracing::info!(number = imported.header.number, hash = %imported.hash, txs, slot, "authored block");
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, slot, "failed to author block"),
+            Err(e) => tracing::error!(error = %e, "authoring task panicked"),
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! [`archive_rpc::ChainBackend`] for the node: client queries, pool submission, notifications.
+
+use std::sync::Arc;
+
+use archive_client::Client;
+use archive_primitives::{AccountId20, Header, RuntimeVersion, H256};
+use archive_rpc::{BackendError, BlockData, ChainBackend, Health, NetworkInfo, SubmitError, SyncState, SystemInfo};
+use archive_txpool::TransactionStatus;
+use futures::channel::mpsc::UnboundedReceiver;
+use parity_scale_codec::{Decode, Encode};
+use tokio::sync::broadcast;
+
+use crate::{pool::submit_error, NodeConfig, TxPool};
+
+/// The node seen from the RPC server.
+pub struct NodeBackend {
+    client: Arc<Client>,
+    pool: Arc<TxPool>,
+    info: SystemInfo,
+    starting_block: u32,
+}
+
+impl NodeBackend {
+    /// Builds the backend.
+    pub fn new(client: Arc<Client>, pool: Arc<TxPool>, config: &NodeConfig) -> Self {
+        let spec = client.spec();
+        let info = SystemInfo {
+            chain: spec.name.clone(),
+            node_name: "archivechain".into(),
+            node_version: env!("CARGO_PKG_VERSION").into(),
+            chain_type: format!("{:?}", spec.chain_type),
+            properties: spec.properties.clone(),
+            roles: vec![if config.validator { "Authority".into() } else { "Full".into() }],
+        };
+        let starting_block = client.info().best_number;
+        NodeBackend { client, pool, info, starting_block }
+    }
+
+    fn header_of(&self, at: &H256) -> Result<Header, BackendError> {
+        self.client.header(at).map_err(internal)?.ok_or_else(|| BackendError::UnknownBlock { block: at.to_string() })
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> BackendError {
+    BackendError::Internal { reason: e.to_string() }
+}
+
+fn map_client(at: &H256, e: archive_client::Error) -> BackendError {
+    match e {
+        archive_client::Error::UnknownBlock { hash } => BackendError::UnknownBlock { block: hash.to_string() },
+        archive_client::Error::StateUnavailable { .. }
+        | archive_client::Error::Storage(archive_storage::Error::StateUnavailable { .. }) => {
+            BackendError::StateUnavailable { block: at.to_string() }
+        }
+        other => internal(other),
+    }
+}
+
+fn map_storage(at: &H256, e: archive_storage::Error) -> BackendError {
+    match e {
+        archive_storage::Error::StateUnavailable { .. } => BackendError::StateUnavailable { block: at.to_string() },
+        other => internal(other),
+    }
+}
+
+impl ChainBackend for NodeBackend {
+    fn genesis_hash(&self) -> H256 {
+        self.client.info().genesis_hash
+    }
+
+    fn best_hash(&self) -> H256 {
+        self.client.info().best_hash
+    }
+
+    fn finalized_hash(&self) -> H256 {
+        self.client.info().finalized_hash
+    }
+
+    fn header(&self, hash: &H256) -> Result<Option<Header>, BackendError> {
+        self.client.header(hash).map_err(internal)
+    }
+
+    fn block(&self, hash: &H256) -> Result<Option<BlockData>, BackendError> {
+        let Some(block) = self.client.block(hash).map_err(internal)? else { return Ok(None) };
+        let justification = self.client.db().justification(hash).map_err(internal)?;
+        Ok(Some(BlockData {
+            header: block.header,
+            extrinsics: block.extrinsics.iter().map(|x| x.encode()).collect(),
+            justifications: justification.map(|j| vec![(archive_client::ENGINE_ID, j)]),
+        }))
+    }
+
+    fn block_hash(&self, number: u32) -> Result<Option<H256>, BackendError> {
+        self.client.hash_at(number).map_err(internal)
+    }
+
+    fn storage(&self, at: &H256, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        let state = self.client.state_at(at).map_err(|e| map_client(at, e))?;
+        state.get(key).map_err(|e| map_storage(at, e))
+    }
+
+    fn storage_keys_paged(
+        &self,
+        at: &H256,
+        prefix: &[u8],
+        count: u32,
+        start_key: Option<&[u8]>,
+    ) -> Result<Vec<Vec<u8>>, BackendError> {
+        let state = self.client.state_at(at).map_err(|e| map_client(at, e))?;
+        state.keys_paged(prefix, count as usize, start_key).map_err(|e| map_storage(at, e))
+    }
+
+    fn storage_pairs(&self, at: &H256, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, BackendError> {
+        let state = self.client.state_at(at).map_err(|e| map_client(at, e))?;
+        state.pairs(prefix).map_err(|e| map_storage(at, e))
+    }
+
+    fn call(&self, at: &H256, method: &str, data: &[u8]) -> Result<Vec<u8>, BackendError> {
+        self.client.call(at, method, data).map_err(|e| match e {
+            archive_client::Error::Api(api) => BackendError::Runtime { method: method.into(), reason: api.to_string() },
+            other => map_client(at, other),
+        })
+    }
+
+    fn runtime_version(&self, at: &H256) -> Result<RuntimeVersion, BackendError> {
+        self.header_of(at)?;
+        Ok(archive_runtime::version())
+    }
+
+    fn metadata(&self, at: &H256) -> Result<Vec<u8>, BackendError> {
+        self.header_of(at)?;
+        Ok(archive_runtime::metadata::metadata_bytes().to_vec())
+    }
+
+    fn submit(&self, xt: Vec<u8>) -> Result<H256, SubmitError> {
+        let at = self.client.info().best_hash;
+        self.pool.submit(&at, xt).map_err(submit_error)
+    }
+
+    fn submit_and_watch(&self, xt: Vec<u8>) -> Result<(H256, UnboundedReceiver<TransactionStatus>), SubmitError> {
+        let at = self.client.info().best_hash;
+        self.pool.submit_and_watch(&at, xt).map_err(submit_error)
+    }
+
+    fn pending_extrinsics(&self) -> Vec<Vec<u8>> {
+        self.pool.pending()
+    }
+
+    fn remove_extrinsics(&self, hashes: &[H256]) -> Vec<H256> {
+        self.pool.remove(hashes)
+    }
+
+    fn account_next_index(&self, who: &AccountId20) -> Result<u32, BackendError> {
+        let best = self.client.info().best_hash;
+        let raw = self.call(&best, "AccountNonceApi_account_nonce", &who.encode())?;
+        let mut nonce = u32::decode(&mut &raw[..]).map_err(internal)?;
+        // Count this account's transactions already in the pool, in nonce order.
+        let pending: std::collections::BTreeSet<u32> = self
+            .pool
+            .pending()
+            .iter()
+            .filter_map(|x| archive_runtime::UncheckedExtrinsic::decode(&mut &x[..]).ok())
+            .filter_map(|x| x.signature.filter(|(s, _, _)| s == who).map(|(_, _, e)| e.nonce))
+            .collect();
+        while pending.contains(&nonce) {
+            nonce += 1;
+        }
+        Ok(nonce)
+    }
+
+    fn import_notifications(&self) -> broadcast::Receiver<Header> {
+        self.client.import_notifications()
+    }
+
+    fn best_notifications(&self) -> broadcast::Receiver<Header> {
+        self.client.best_notifications()
+    }
+
+    fn finality_notifications(&self) -> broadcast::Receiver<Header> {
+        self.client.finality_notifications()
+    }
+
+    fn system_info(&self) -> SystemInfo {
+        self.info.clone()
+    }
+
+    fn health(&self) -> Health {
+        Health { peers: 0, is_syncing: false, should_have_peers: self.client.validators().len() > 1 }
+    }
+
+    fn network(&self) -> NetworkInfo {
+        NetworkInfo::default()
+    }
+
+    fn sync_state(&self) -> SyncState {
+        let best = self.client.info().best_number;
+        SyncState { starting_block: self.starting_block, current_block: best, highest_block: Some(best) }
+    }
+
+    fn add_reserved_peer(&self, _addr: &str) -> Result<(), BackendError> {
+        Err(BackendError::InvalidInput { reason: "peer-to-peer networking is not enabled in this node yet".into() })
+    }
+
+    fn remove_reserved_peer(&self, _peer_id: &str) -> Result<(), BackendError> {
+        Err(BackendError::InvalidInput { reason: "peer-to-peer networking is not enabled in this node yet".into() })
+    }
+
+    fn reserved_peers(&self) -> Vec<String> {
+        Vec::new()
+    }
+}

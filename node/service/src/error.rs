@@ -1,0 +1,15 @@
+//! Errors of the service.
+
+/// Why the node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Database could not be opened.
+    #[error("database: {0}")]
+    Storage(#[from] archive_storage::Error),
+    /// Chain could not be opened (genesis mismatch, bad spec).
+    #[error("{0}")]
+    Client(#[from] archive_client::Error),
+    /// RPC server could not start.
+    #[error("RPC server: {0}")]
+    Rpc(#[from] archive_rpc::Error),
+}
