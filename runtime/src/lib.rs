@@ -59,3 +59,6 @@ pub fn version() -> RuntimeVersion {
         state_version: 1,
     }
 }
+
+#[cfg(test)]
+mod tests;

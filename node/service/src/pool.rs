@@ -65,7 +65,10 @@ pub(crate) async fn maintain(client: Arc<Client>, pool: Arc<TxPool>, mut shutdow
     let mut best = client.best_notifications();
     let mut finalized = client.finality_notifications();
     loop {
+        // Biased: the client announces a block as best before it announces it final, and the
+        // pool must see them in that order (watchers expect InBlock before Finalized).
         tokio::select! {
+            biased;
             _ = shutdown.changed() => break,
             msg = best.recv() => match msg {
                 Ok(header) => {
