@@ -1,0 +1,235 @@
+//! Node commands: run, build-spec, purge-chain, and the shared chain/database options.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::{bail, Context};
+use archive_chain_spec::ChainSpec;
+use archive_primitives::{crypto::dev, Pair};
+use archive_rpc::{RpcConfig, RpcMethods};
+use archive_service::{Authoring, NodeConfig};
+use archive_storage::{DatabaseConfig, StatePruning};
+use clap::Args;
+
+/// Options that locate a chain's database.
+#[derive(Args, Debug, Clone)]
+pub struct ChainArgs {
+    /// Development chain: `--chain dev`, Alith authors, throw-away-friendly defaults.
+    #[arg(long)]
+    pub dev: bool,
+    /// Chain to use: `dev`, `local`, or a chain-spec JSON file.
+    #[arg(long, value_name = "CHAIN")]
+    pub chain: Option<String>,
+    /// Where chains are stored (default: the user's data dir, e.g. ~/.local/share/archivechain).
+    #[arg(long, short = 'd', value_name = "PATH", env = "ARCHIVECHAIN_BASE_PATH")]
+    pub base_path: Option<PathBuf>,
+}
+
+impl ChainArgs {
+    /// The chain spec selected by `--dev` / `--chain`.
+    pub fn spec(&self) -> anyhow::Result<ChainSpec> {
+        let chain = match (&self.chain, self.dev) {
+            (Some(c), _) => c.as_str(),
+            (None, true) => "dev",
+            (None, false) => "dev",
+        };
+        Ok(ChainSpec::load(chain)?)
+    }
+
+    /// The base path (default under the user's data directory).
+    pub fn base_path(&self) -> anyhow::Result<PathBuf> {
+        match &self.base_path {
+            Some(p) => Ok(p.clone()),
+            None => {
+                Ok(dirs::data_dir().context("no data directory for this user: pass --base-path")?.join("archivechain"))
+            }
+        }
+    }
+}
+
+/// The database directory of `spec` under `base`.
+pub fn db_path(base: &std::path::Path, spec: &ChainSpec) -> PathBuf {
+    base.join("chains").join(&spec.id).join("db")
+}
+
+/// `archivechain [run]` options.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Use a temporary base path, deleted on exit.
+    #[arg(long)]
+    pub tmp: bool,
+    /// JSON-RPC port (HTTP and WebSocket on one port).
+    #[arg(long, default_value_t = 9944)]
+    pub rpc_port: u16,
+    /// Listen for RPC on all interfaces instead of 127.0.0.1 (unsafe methods are then refused
+    /// unless --rpc-methods unsafe).
+    #[arg(long)]
+    pub rpc_external: bool,
+    /// Which RPC methods to expose: `safe` (default: unsafe ones such as `author_removeExtrinsic`
+    /// or `system_addReservedPeer` are refused with -32601), `unsafe`, or `auto` (unsafe only
+    /// when listening on loopback, as Substrate's default).
+    #[arg(long, default_value = "safe", value_parser = ["auto", "safe", "unsafe"])]
+    pub rpc_methods: String,
+    /// Maximum simultaneous RPC connections.
+    #[arg(long, default_value_t = 100)]
+    pub rpc_max_connections: u32,
+    /// Maximum RPC request size in MiB.
+    #[arg(long, default_value_t = 15)]
+    pub rpc_max_request_size: u32,
+    /// Allowed browser origins for RPC (comma-separated, or `all`).
+    #[arg(long, value_delimiter = ',')]
+    pub rpc_cors: Option<Vec<String>>,
+    /// Peer-to-peer port (networking: see ARCHITECTURE.md; a single node does not listen yet).
+    #[arg(long, default_value_t = 30333)]
+    pub port: u16,
+    /// Author a block as soon as a transaction is ready (tests) instead of every slot.
+    #[arg(long)]
+    pub instant_seal: bool,
+    /// Author blocks (implied by --dev).
+    #[arg(long)]
+    pub validator: bool,
+    /// Validator key: a dev account name (`alith`, …; dev/local chains only).
+    #[arg(long, value_name = "NAME")]
+    pub dev_key: Option<String>,
+    /// State pruning: `archive` or the number of recent blocks whose state is kept.
+    #[arg(long, default_value = "256")]
+    pub state_pruning: StatePruning,
+    /// Node name.
+    #[arg(long, default_value = "archivechain-node")]
+    pub name: String,
+    /// Log filter (tracing env-filter syntax), e.g. `info,archive_client=debug`.
+    #[arg(long, short = 'l', default_value = "info", env = "RUST_LOG")]
+    pub log: String,
+}
+
+/// Sets up logging to stderr.
+pub fn init_logging(filter: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn validator_key(args: &RunArgs, spec: &ChainSpec) -> anyhow::Result<Option<Pair>> {
+    let name = match (&args.dev_key, args.chain.dev || spec.chain_type == archive_chain_spec::ChainType::Development) {
+        (Some(n), _) => Some(n.clone()),
+        (None, true) => Some("alith".to_string()),
+        (None, false) if args.validator => {
+            bail!("--validator needs a key: pass --dev-key <alith|baltathar|…> (dev/local chains)")
+        }
+        (None, false) => None,
+    };
+    let Some(name) = name else { return Ok(None) };
+    if spec.chain_type == archive_chain_spec::ChainType::Live {
+        bail!("--dev-key is only allowed on development and local chains: dev keys are public");
+    }
+    let pair = dev::pair(&name).with_context(|| {
+        format!("unknown dev key {name:?}: use alith, baltathar, charleth, dorothy, ethan or faith")
+    })?;
+    Ok(Some(pair))
+}
+
+/// Runs a node until Ctrl-C / SIGTERM.
+pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    init_logging(&args.log);
+    let spec = args.chain.spec()?;
+    let tmp = if args.tmp { Some(tempfile::Builder::new().prefix("archivechain-").tempdir()?) } else { None };
+    let base = match &tmp {
+        Some(t) => t.path().to_path_buf(),
+        None => args.chain.base_path()?,
+    };
+    let author = validator_key(&args, &spec)?;
+    let ip = if args.rpc_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+    let methods = match args.rpc_methods.as_str() {
+        "safe" => RpcMethods::Safe,
+        "unsafe" => RpcMethods::Unsafe,
+        _ => RpcMethods::Auto,
+    };
+    let rpc = RpcConfig {
+        addr: SocketAddr::from((ip, args.rpc_port)),
+        methods,
+        max_connections: args.rpc_max_connections,
+        max_request_size_bytes: args.rpc_max_request_size.saturating_mul(1024 * 1024),
+        cors: args.rpc_cors.clone().filter(|c| !c.iter().any(|o| o == "all")),
+        ..RpcConfig::default()
+    };
+    let database =
+        DatabaseConfig { path: db_path(&base, &spec), state_pruning: args.state_pruning, cache_size_mb: 128 };
+    let config = NodeConfig {
+        chain_spec: spec,
+        database,
+        rpc,
+        validator: author.is_some(),
+        author,
+        authoring: if args.instant_seal { Authoring::InstantSeal } else { Authoring::Slots },
+        node_name: args.name.clone(),
+    };
+    tracing::info!(base = %base.display(), p2p_port = args.port, "starting archivechain {}", env!("CARGO_PKG_VERSION"));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let node = archive_service::new_full(config).await?;
+        node.run_until_shutdown().await;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    drop(tmp);
+    Ok(())
+}
+
+/// `build-spec` options.
+#[derive(Args, Debug)]
+pub struct BuildSpecArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Write the genesis as raw storage.
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// Prints a chain spec.
+pub fn build_spec(args: BuildSpecArgs) -> anyhow::Result<()> {
+    let spec = args.chain.spec()?;
+    let spec = if args.raw { spec.to_raw()? } else { spec };
+    println!("{}", spec.to_json());
+    Ok(())
+}
+
+/// `purge-chain` options.
+#[derive(Args, Debug)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Do not ask for confirmation.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+/// Deletes the chain database.
+pub fn purge_chain(args: PurgeArgs) -> anyhow::Result<()> {
+    let spec = args.chain.spec()?;
+    let path = db_path(&args.chain.base_path()?, &spec);
+    if !path.exists() {
+        println!("{} does not exist; nothing to purge", path.display());
+        return Ok(());
+    }
+    if !args.yes {
+        eprint!("Delete the database of {} at {}? [y/N] ", spec.name, path.display());
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("aborted");
+            return Ok(());
+        }
+    }
+    std::fs::remove_dir_all(&path).with_context(|| format!("cannot delete {}", path.display()))?;
+    println!("deleted {}", path.display());
+    Ok(())
+}
+
+/// Opens the chain's client for offline commands (export/import).
+pub fn open_client(chain: &ChainArgs, pruning: StatePruning) -> anyhow::Result<std::sync::Arc<archive_client::Client>> {
+    let spec = chain.spec()?;
+    let path = db_path(&chain.base_path()?, &spec);
+    let db = archive_storage::Database::open(&DatabaseConfig { path, state_pruning: pruning, cache_size_mb: 128 })?;
+    Ok(archive_client::Client::new(db, spec)?)
+}
