@@ -73,10 +73,14 @@ fn era_block_hash(ext: &Ext<'_>, era: Era, current: BlockNumber) -> Result<H256,
                 ));
             }
             u32::try_from(birth).ok().and_then(|b| system::pallet::block_hash(ext, b)).ok_or_else(|| {
-                Tve::invalid(
-                    Inv::AncientBirthBlock,
-                    format!("era birth block #{birth} is older than the kept block hashes"),
-                )
+                let why = if birth >= current as u64 {
+                    format!(
+                        "era birth block #{birth} is the block being built (current #{current}); sign against an existing block"
+                    )
+                } else {
+                    format!("era birth block #{birth} is older than the kept block hashes")
+                };
+                Tve::invalid(Inv::AncientBirthBlock, why)
             })
         }
     }

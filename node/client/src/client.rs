@@ -321,6 +321,17 @@ impl Client {
         let hash = block.hash();
         let number = block.header.number;
         if self.db.header(&hash)?.is_some() {
+            // Known header: the body must still be the one the header commits to.
+            let full: Vec<Vec<u8>> = block.extrinsics.iter().map(|x| x.encode()).collect();
+            if trie::ordered_trie_root(&full) != block.header.extrinsics_root {
+                return Err(Error::InvalidBlock {
+                    hash,
+                    number,
+                    reason:
+                        "known block with a different body: its extrinsics do not match the header's extrinsics root"
+                            .into(),
+                });
+            }
             let is_best = self.db.best().map(|b| b.0) == Some(hash);
             let extrinsic_hashes = block.extrinsics.iter().map(|x| xt_hash(x)).collect();
             return Ok(ImportedBlock { hash, header: block.header, is_new_best: is_best, extrinsic_hashes });

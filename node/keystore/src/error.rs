@@ -81,19 +81,15 @@ impl Error {
     /// Attaches `path` to an [`Error::InvalidKeystore`] that has none.
     pub(crate) fn with_path(self, file: &std::path::Path) -> Self {
         match self {
-            Error::InvalidKeystore { path: None, reason } => Error::InvalidKeystore {
-                path: Some(file.to_path_buf()),
-                reason,
-            },
+            Error::InvalidKeystore { path: None, reason } => {
+                Error::InvalidKeystore { path: Some(file.to_path_buf()), reason }
+            }
             other => other,
         }
     }
 
     /// Builds an [`Error::InvalidKeystore`] without a path.
     pub(crate) fn invalid(reason: impl Into<String>) -> Self {
-        Error::InvalidKeystore {
-            path: None,
-            reason: reason.into(),
-        }
+        Error::InvalidKeystore { path: None, reason: reason.into() }
     }
 }

@@ -11,14 +11,7 @@ use zeroize::Zeroizing;
 
 /// scrypt(password, salt, N = 2^log_n, r, p) into `out`. `None` if the parameters are
 /// unusable even without the RFC's N < 2^(16 r) rule (zero r/p, overflow, empty output).
-pub(crate) fn scrypt(
-    password: &[u8],
-    salt: &[u8],
-    log_n: u8,
-    r: u32,
-    p: u32,
-    out: &mut [u8],
-) -> Option<()> {
+pub(crate) fn scrypt(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32, out: &mut [u8]) -> Option<()> {
     match scrypt::Params::new(log_n, r, p, out.len()) {
         Ok(params) => scrypt::scrypt(password, salt, &params, out).ok(),
         Err(_) => scrypt_unchecked(password, salt, log_n, r, p, out),
@@ -29,14 +22,7 @@ pub(crate) fn scrypt(
 ///
 /// Works on little-endian 32-bit words, as the reference implementation does, and keeps the
 /// inner loops simple: this crate is built without optimisation in debug builds.
-pub(crate) fn scrypt_unchecked(
-    password: &[u8],
-    salt: &[u8],
-    log_n: u8,
-    r: u32,
-    p: u32,
-    out: &mut [u8],
-) -> Option<()> {
+pub(crate) fn scrypt_unchecked(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32, out: &mut [u8]) -> Option<()> {
     if r == 0 || p == 0 || log_n == 0 || out.is_empty() {
         return None;
     }
@@ -150,9 +136,7 @@ fn salsa20_8(b: &mut [u32; 16]) {
         x14 ^= x13.wrapping_add(x12).rotate_left(13);
         x15 ^= x14.wrapping_add(x13).rotate_left(18);
     }
-    let x = [
-        x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15,
-    ];
+    let x = [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15];
     for (out, xi) in b.iter_mut().zip(x) {
         *out = out.wrapping_add(xi);
     }

@@ -22,14 +22,9 @@ impl SecretKey {
     /// # Errors
     /// [`Error::InvalidSecretKey`] for zero or a value not below the group order.
     pub fn from_bytes(secret: &[u8; 32]) -> Result<Self, Error> {
-        let signing_key =
-            SigningKey::from_bytes(secret.into()).map_err(|_| Error::InvalidSecretKey)?;
+        let signing_key = SigningKey::from_bytes(secret.into()).map_err(|_| Error::InvalidSecretKey)?;
         let address = address_of_signing_key(&signing_key)?;
-        Ok(SecretKey {
-            bytes: *secret,
-            signing_key,
-            address,
-        })
+        Ok(SecretKey { bytes: *secret, signing_key, address })
     }
 
     /// The 32 big-endian secret bytes.
@@ -56,9 +51,7 @@ impl Drop for SecretKey {
 
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretKey")
-            .field("address", &self.address)
-            .finish_non_exhaustive()
+        f.debug_struct("SecretKey").field("address", &self.address).finish_non_exhaustive()
     }
 }
 
@@ -73,10 +66,7 @@ pub fn address_of(secret: &[u8; 32]) -> Result<AccountId20, Error> {
 
 fn address_of_signing_key(key: &SigningKey) -> Result<AccountId20, Error> {
     let point = key.verifying_key().to_encoded_point(false);
-    let uncompressed: &[u8; 65] = point
-        .as_bytes()
-        .try_into()
-        .map_err(|_| Error::InvalidSecretKey)?;
+    let uncompressed: &[u8; 65] = point.as_bytes().try_into().map_err(|_| Error::InvalidSecretKey)?;
     Ok(AccountId20::from_uncompressed_pubkey(uncompressed))
 }
 
@@ -88,19 +78,13 @@ mod tests {
     const ALITH_SECRET: &str = "5fb92d6e98884f76de468fa3f6278f8807c48bebc13595d45af5bdc4da702133";
 
     fn alith() -> [u8; 32] {
-        hex::decode(ALITH_SECRET)
-            .expect("hex")
-            .try_into()
-            .expect("32 bytes")
+        hex::decode(ALITH_SECRET).expect("hex").try_into().expect("32 bytes")
     }
 
     #[test]
     fn alith_address() {
         let addr = address_of(&alith()).expect("valid");
-        assert_eq!(
-            addr.to_string(),
-            "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"
-        );
+        assert_eq!(addr.to_string(), "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac");
         let key = SecretKey::from_bytes(&alith()).expect("valid");
         assert_eq!(key.address(), addr);
         assert_eq!(key.bytes(), &alith());
@@ -108,20 +92,13 @@ mod tests {
 
     #[test]
     fn rejects_invalid_scalars() {
-        assert!(matches!(
-            address_of(&[0u8; 32]),
-            Err(Error::InvalidSecretKey)
-        ));
-        assert!(matches!(
-            SecretKey::from_bytes(&[0xff; 32]),
-            Err(Error::InvalidSecretKey)
-        ));
+        assert!(matches!(address_of(&[0u8; 32]), Err(Error::InvalidSecretKey)));
+        assert!(matches!(SecretKey::from_bytes(&[0xff; 32]), Err(Error::InvalidSecretKey)));
         // The group order n itself is not a valid scalar.
-        let n: [u8; 32] =
-            hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
-                .expect("hex")
-                .try_into()
-                .expect("32 bytes");
+        let n: [u8; 32] = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .expect("hex")
+            .try_into()
+            .expect("32 bytes");
         assert!(matches!(address_of(&n), Err(Error::InvalidSecretKey)));
     }
 
@@ -131,9 +108,6 @@ mod tests {
         let shown = format!("{key:?}");
         assert!(!shown.to_lowercase().contains(ALITH_SECRET), "{shown}");
         assert!(!shown.contains("5fb92d6e"), "{shown}");
-        assert!(
-            shown.contains("0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"),
-            "{shown}"
-        );
+        assert!(shown.contains("0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"), "{shown}");
     }
 }

@@ -41,11 +41,7 @@ pub struct Keystore {
 }
 
 fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
-    move |source| Error::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| Error::Io { op, path: path.to_path_buf(), source }
 }
 
 impl Keystore {
@@ -57,15 +53,8 @@ impl Keystore {
     /// [`Error::Io`] if the directory cannot be created or is not a directory.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, Error> {
         let dir = dir.into();
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .map_err(io_err("create directory", &dir))?;
-        Ok(Keystore {
-            dir,
-            params: ScryptParams::default(),
-        })
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir).map_err(io_err("create directory", &dir))?;
+        Ok(Keystore { dir, params: ScryptParams::default() })
     }
 
     /// Uses `params` for keys encrypted from now on (existing files keep theirs).
@@ -92,11 +81,7 @@ impl Keystore {
         let mut secret = Zeroizing::new([0u8; 32]);
         // A uniformly random 32-byte string is a valid scalar with probability 1 - 2^-128.
         loop {
-            OsRng
-                .try_fill_bytes(secret.as_mut())
-                .map_err(|e| Error::Randomness {
-                    reason: e.to_string(),
-                })?;
+            OsRng.try_fill_bytes(secret.as_mut()).map_err(|e| Error::Randomness { reason: e.to_string() })?;
             if address_of(&secret).is_ok() {
                 break;
             }
@@ -167,11 +152,7 @@ impl Keystore {
     /// # Errors
     /// [`Error::Io`] if the directory cannot be read.
     pub fn find(&self, address: &AccountId20) -> Result<Option<PathBuf>, Error> {
-        Ok(self
-            .list()?
-            .into_iter()
-            .find(|k| k.address == *address)
-            .map(|k| k.path))
+        Ok(self.list()?.into_iter().find(|k| k.address == *address).map(|k| k.path))
     }
 
     /// Decrypts the key of `address` with `password`.
@@ -181,15 +162,10 @@ impl Keystore {
     /// [`Error::AddressMismatch`] if the decrypted key is not `address`'s, and those of
     /// [`decrypt_key_file`].
     pub fn unlock(&self, address: &AccountId20, password: &str) -> Result<SecretKey, Error> {
-        let path = self
-            .find(address)?
-            .ok_or(Error::NotFound { address: *address })?;
+        let path = self.find(address)?.ok_or(Error::NotFound { address: *address })?;
         let key = decrypt_key_file(&path, password)?;
         if key.address() != *address {
-            return Err(Error::AddressMismatch {
-                expected: *address,
-                actual: key.address(),
-            });
+            return Err(Error::AddressMismatch { expected: *address, actual: key.address() });
         }
         Ok(key)
     }
@@ -215,9 +191,7 @@ pub fn read_password_file(path: impl AsRef<Path>) -> Result<String, Error> {
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let mut bytes = e.into_bytes();
         zeroize::Zeroize::zeroize(&mut bytes);
-        Error::InvalidPasswordFile {
-            path: path.to_path_buf(),
-        }
+        Error::InvalidPasswordFile { path: path.to_path_buf() }
     })?;
     if text.ends_with("\r\n") {
         text.truncate(text.len() - 2);
@@ -229,11 +203,7 @@ pub fn read_password_file(path: impl AsRef<Path>) -> Result<String, Error> {
 
 /// geth's key file name: `UTC--2016-03-22T12-57-55.920751759Z--<40 lower-case hex digits>`.
 pub(crate) fn key_file_name(now: SystemTime, address: &AccountId20) -> String {
-    format!(
-        "UTC--{}--{}",
-        iso8601_for_file_name(now),
-        hex::encode(address.0)
-    )
+    format!("UTC--{}--{}", iso8601_for_file_name(now), hex::encode(address.0))
 }
 
 /// The account encoded at the end of a geth-style file name, if any.
@@ -316,18 +286,13 @@ mod tests {
 
     #[test]
     fn file_names_are_geth_style() {
-        let addr: AccountId20 = "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"
-            .parse()
-            .expect("address");
+        let addr: AccountId20 = "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac".parse().expect("address");
         let t = UNIX_EPOCH + Duration::new(1_700_000_000, 5);
         assert_eq!(
             key_file_name(t, &addr),
             "UTC--2023-11-14T22-13-20.000000005Z--f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"
         );
-        assert_eq!(
-            iso8601_for_file_name(UNIX_EPOCH),
-            "1970-01-01T00-00-00.000000000Z"
-        );
+        assert_eq!(iso8601_for_file_name(UNIX_EPOCH), "1970-01-01T00-00-00.000000000Z");
         // A leap day and a century leap year.
         assert_eq!(
             iso8601_for_file_name(UNIX_EPOCH + Duration::from_secs(951_782_400)),
@@ -351,21 +316,11 @@ mod tests {
         for (i, (content, expected)) in cases.iter().enumerate() {
             let path = dir.path().join(format!("pw{i}"));
             fs::write(&path, content).expect("write");
-            assert_eq!(
-                read_password_file(&path).expect("read"),
-                *expected,
-                "case {i}"
-            );
+            assert_eq!(read_password_file(&path).expect("read"), *expected, "case {i}");
         }
         let bad = dir.path().join("bad");
         fs::write(&bad, [0xff, 0xfe]).expect("write");
-        assert!(matches!(
-            read_password_file(&bad),
-            Err(Error::InvalidPasswordFile { .. })
-        ));
-        assert!(matches!(
-            read_password_file(dir.path().join("missing")),
-            Err(Error::Io { .. })
-        ));
+        assert!(matches!(read_password_file(&bad), Err(Error::InvalidPasswordFile { .. })));
+        assert!(matches!(read_password_file(dir.path().join("missing")), Err(Error::Io { .. })));
     }
 }

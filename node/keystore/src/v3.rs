@@ -36,11 +36,7 @@ pub struct ScryptParams {
 impl Default for ScryptParams {
     /// geth's "standard" parameters: N = 2^18, r = 8, p = 1 (256 MiB, about a second).
     fn default() -> Self {
-        ScryptParams {
-            log_n: 18,
-            r: 8,
-            p: 1,
-        }
+        ScryptParams { log_n: 18, r: 8, p: 1 }
     }
 }
 
@@ -50,11 +46,7 @@ impl ScryptParams {
     /// **Insecure**: a key file written with these parameters is cheap to brute-force.
     /// Never use them for keys that hold value.
     pub fn light() -> Self {
-        ScryptParams {
-            log_n: 12,
-            r: 8,
-            p: 1,
-        }
+        ScryptParams { log_n: 12, r: 8, p: 1 }
     }
 }
 
@@ -123,16 +115,8 @@ struct CryptoIn {
 
 /// The key derivation of a parsed file.
 enum Kdf {
-    Scrypt {
-        log_n: u8,
-        r: u32,
-        p: u32,
-        salt: Vec<u8>,
-    },
-    Pbkdf2 {
-        rounds: u32,
-        salt: Vec<u8>,
-    },
+    Scrypt { log_n: u8, r: u32, p: u32, salt: Vec<u8> },
+    Pbkdf2 { rounds: u32, salt: Vec<u8> },
 }
 
 /// A syntactically valid v3 key file, not yet decrypted.
@@ -147,21 +131,16 @@ pub(crate) struct EncryptedKey {
 
 /// Decodes hex in either case, with or without a `0x` prefix.
 fn decode_hex(field: &str, s: &str) -> Result<Vec<u8>, Error> {
-    let digits = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
+    let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
     hex::decode(digits).map_err(|e| Error::invalid(format!("field `{field}`: {e}")))
 }
 
 fn decode_hex_array<const N: usize>(field: &str, s: &str) -> Result<[u8; N], Error> {
     let bytes = decode_hex(field, s)?;
-    bytes.as_slice().try_into().map_err(|_| {
-        Error::invalid(format!(
-            "field `{field}`: expected {N} bytes, got {}",
-            bytes.len()
-        ))
-    })
+    bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::invalid(format!("field `{field}`: expected {N} bytes, got {}", bytes.len())))
 }
 
 fn parse_kdf(kdf: &str, params: serde_json::Value) -> Result<Kdf, Error> {
@@ -169,68 +148,42 @@ fn parse_kdf(kdf: &str, params: serde_json::Value) -> Result<Kdf, Error> {
         if dklen == DKLEN as u64 {
             Ok(())
         } else {
-            Err(Error::invalid(format!(
-                "unsupported dklen {dklen} (expected {DKLEN})"
-            )))
+            Err(Error::invalid(format!("unsupported dklen {dklen} (expected {DKLEN})")))
         }
     };
     match kdf {
         "scrypt" => {
-            let p: ScryptKdfParams = serde_json::from_value(params)
-                .map_err(|e| Error::invalid(format!("scrypt kdfparams: {e}")))?;
+            let p: ScryptKdfParams =
+                serde_json::from_value(params).map_err(|e| Error::invalid(format!("scrypt kdfparams: {e}")))?;
             check_dklen(p.dklen)?;
             if p.n < 2 || !p.n.is_power_of_two() {
-                return Err(Error::invalid(format!(
-                    "scrypt n {} is not a power of two above 1",
-                    p.n
-                )));
+                return Err(Error::invalid(format!("scrypt n {} is not a power of two above 1", p.n)));
             }
             let memory = p.n.checked_mul(p.r).and_then(|v| v.checked_mul(128));
             if p.r == 0 || memory.is_none_or(|m| m > MAX_SCRYPT_MEMORY) {
-                return Err(Error::invalid(format!(
-                    "scrypt n {} r {} out of the accepted range",
-                    p.n, p.r
-                )));
+                return Err(Error::invalid(format!("scrypt n {} r {} out of the accepted range", p.n, p.r)));
             }
             if p.p == 0 || p.p > MAX_SCRYPT_P {
-                return Err(Error::invalid(format!(
-                    "scrypt p {} out of the accepted range",
-                    p.p
-                )));
+                return Err(Error::invalid(format!("scrypt p {} out of the accepted range", p.p)));
             }
             // Bounded above, so these conversions cannot truncate.
-            let log_n =
-                u8::try_from(p.n.trailing_zeros()).map_err(|_| Error::invalid("scrypt n"))?;
+            let log_n = u8::try_from(p.n.trailing_zeros()).map_err(|_| Error::invalid("scrypt n"))?;
             let r = u32::try_from(p.r).map_err(|_| Error::invalid("scrypt r"))?;
             let pp = u32::try_from(p.p).map_err(|_| Error::invalid("scrypt p"))?;
-            Ok(Kdf::Scrypt {
-                log_n,
-                r,
-                p: pp,
-                salt: decode_hex("salt", &p.salt)?,
-            })
+            Ok(Kdf::Scrypt { log_n, r, p: pp, salt: decode_hex("salt", &p.salt)? })
         }
         "pbkdf2" => {
-            let p: Pbkdf2KdfParams = serde_json::from_value(params)
-                .map_err(|e| Error::invalid(format!("pbkdf2 kdfparams: {e}")))?;
+            let p: Pbkdf2KdfParams =
+                serde_json::from_value(params).map_err(|e| Error::invalid(format!("pbkdf2 kdfparams: {e}")))?;
             check_dklen(p.dklen)?;
             if p.prf != "hmac-sha256" {
-                return Err(Error::invalid(format!(
-                    "unsupported pbkdf2 prf `{}`",
-                    p.prf
-                )));
+                return Err(Error::invalid(format!("unsupported pbkdf2 prf `{}`", p.prf)));
             }
             if p.c == 0 || p.c > MAX_PBKDF2_ROUNDS {
-                return Err(Error::invalid(format!(
-                    "pbkdf2 c {} out of the accepted range",
-                    p.c
-                )));
+                return Err(Error::invalid(format!("pbkdf2 c {} out of the accepted range", p.c)));
             }
             let rounds = u32::try_from(p.c).map_err(|_| Error::invalid("pbkdf2 c"))?;
-            Ok(Kdf::Pbkdf2 {
-                rounds,
-                salt: decode_hex("salt", &p.salt)?,
-            })
+            Ok(Kdf::Pbkdf2 { rounds, salt: decode_hex("salt", &p.salt)? })
         }
         other => Err(Error::invalid(format!("unsupported kdf `{other}`"))),
     }
@@ -239,13 +192,9 @@ fn parse_kdf(kdf: &str, params: serde_json::Value) -> Result<Kdf, Error> {
 impl EncryptedKey {
     /// Parses and validates a v3 key file without decrypting it.
     pub(crate) fn parse(json: &str) -> Result<Self, Error> {
-        let file: KeyFileIn =
-            serde_json::from_str(json).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
+        let file: KeyFileIn = serde_json::from_str(json).map_err(|e| Error::invalid(format!("JSON: {e}")))?;
         if file.version != 3 {
-            return Err(Error::invalid(format!(
-                "unsupported version {}",
-                file.version
-            )));
+            return Err(Error::invalid(format!("unsupported version {}", file.version)));
         }
         let address = match file.address.as_deref() {
             None | Some("") => None,
@@ -273,12 +222,7 @@ impl EncryptedKey {
                     .ok_or_else(|| Error::invalid("unusable scrypt parameters"))?;
             }
             Kdf::Pbkdf2 { rounds, salt } => {
-                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
-                    password.as_bytes(),
-                    salt,
-                    *rounds,
-                    derived.as_mut(),
-                );
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), salt, *rounds, derived.as_mut());
             }
         }
         if !constant_time_eq(&compute_mac(&derived, &self.ciphertext), &self.mac) {
@@ -289,10 +233,9 @@ impl EncryptedKey {
         let key = SecretKey::from_bytes(&plain)
             .map_err(|_| Error::invalid("decrypted key is not a valid secp256k1 secret"))?;
         match self.address {
-            Some(expected) if expected != key.address() => Err(Error::AddressMismatch {
-                expected,
-                actual: key.address(),
-            }),
+            Some(expected) if expected != key.address() => {
+                Err(Error::AddressMismatch { expected, actual: key.address() })
+            }
             _ => Ok(key),
         }
     }
@@ -313,16 +256,11 @@ fn apply_aes_ctr(derived: &[u8; DKLEN], iv: &[u8; 16], data: &mut [u8]) {
 }
 
 fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn os_random(buf: &mut [u8]) -> Result<(), Error> {
-    OsRng.try_fill_bytes(buf).map_err(|e| Error::Randomness {
-        reason: e.to_string(),
-    })
+    OsRng.try_fill_bytes(buf).map_err(|e| Error::Randomness { reason: e.to_string() })
 }
 
 /// Encrypts `secret` into a v3 key file (scrypt + AES-128-CTR) and returns the JSON text.
@@ -332,18 +270,12 @@ fn os_random(buf: &mut [u8]) -> Result<(), Error> {
 /// # Errors
 /// [`Error::InvalidSecretKey`] if `secret` is not a valid secp256k1 scalar,
 /// [`Error::InvalidScryptParams`] if scrypt rejects `params`, [`Error::Randomness`].
-pub fn encrypt_key(
-    secret: &[u8; 32],
-    password: &str,
-    params: ScryptParams,
-) -> Result<String, Error> {
+pub fn encrypt_key(secret: &[u8; 32], password: &str, params: ScryptParams) -> Result<String, Error> {
     let address = crate::address_of(secret)?;
     let ScryptParams { log_n, r, p } = params;
-    let scrypt_params = scrypt::Params::new(log_n, r, p, DKLEN)
-        .map_err(|_| Error::InvalidScryptParams { log_n, r, p })?;
-    let n = 1u64
-        .checked_shl(u32::from(log_n))
-        .ok_or(Error::InvalidScryptParams { log_n, r, p })?;
+    let scrypt_params =
+        scrypt::Params::new(log_n, r, p, DKLEN).map_err(|_| Error::InvalidScryptParams { log_n, r, p })?;
+    let n = 1u64.checked_shl(u32::from(log_n)).ok_or(Error::InvalidScryptParams { log_n, r, p })?;
 
     let mut salt = [0u8; 32];
     let mut iv = [0u8; 16];
@@ -363,9 +295,7 @@ pub fn encrypt_key(
         address: hex::encode(address.0),
         crypto: CryptoOut {
             cipher: CIPHER,
-            cipherparams: CipherParams {
-                iv: hex::encode(iv),
-            },
+            cipherparams: CipherParams { iv: hex::encode(iv) },
             ciphertext: hex::encode(ciphertext),
             kdf: "scrypt",
             kdfparams: ScryptKdfParams {

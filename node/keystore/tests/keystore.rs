@@ -2,9 +2,7 @@
 
 use std::{fs, os::unix::fs::PermissionsExt, path::Path};
 
-use archive_keystore::{
-    address_of, decrypt_key_file, decrypt_key_json, encrypt_key, Error, Keystore, ScryptParams,
-};
+use archive_keystore::{address_of, decrypt_key_file, decrypt_key_json, encrypt_key, Error, Keystore, ScryptParams};
 use archive_primitives::AccountId20;
 use serde_json::Value;
 
@@ -50,16 +48,11 @@ const PBKDF2_VECTOR: &str = r#"{
 }"#;
 
 fn secret(hex_str: &str) -> [u8; 32] {
-    hex::decode(hex_str.trim_start_matches("0x"))
-        .expect("hex")
-        .try_into()
-        .expect("32 bytes")
+    hex::decode(hex_str.trim_start_matches("0x")).expect("hex").try_into().expect("32 bytes")
 }
 
 fn light_keystore(dir: &Path) -> Keystore {
-    Keystore::open(dir)
-        .expect("open")
-        .with_scrypt_params(ScryptParams::light())
+    Keystore::open(dir).expect("open").with_scrypt_params(ScryptParams::light())
 }
 
 fn mode(path: &Path) -> u32 {
@@ -91,10 +84,7 @@ fn official_scrypt_vector_decrypts() {
 fn official_pbkdf2_vector_decrypts() {
     let key = decrypt_key_json(PBKDF2_VECTOR, VECTOR_PASSWORD).expect("decrypts");
     assert_eq!(hex::encode(key.bytes()), VECTOR_SECRET);
-    assert!(matches!(
-        decrypt_key_json(PBKDF2_VECTOR, "wrong"),
-        Err(Error::WrongPassword)
-    ));
+    assert!(matches!(decrypt_key_json(PBKDF2_VECTOR, "wrong"), Err(Error::WrongPassword)));
 }
 
 #[test]
@@ -134,10 +124,7 @@ fn generate_then_unlock_round_trips() {
     assert_eq!(ks.unlock(&b, "pw-b").expect("unlock").address(), b);
     // A fresh handle on the same directory sees the same keys.
     let again = Keystore::open(tmp.path()).expect("open");
-    assert_eq!(
-        again.unlock(&a, "pw-a").expect("unlock").bytes(),
-        key.bytes()
-    );
+    assert_eq!(again.unlock(&a, "pw-a").expect("unlock").bytes(), key.bytes());
 }
 
 #[test]
@@ -166,14 +153,8 @@ fn tampered_ciphertext_or_mac_is_wrong_password() {
             v["crypto"][field] = Value::from(hex::encode(bytes));
         });
         fs::write(&path, &tampered).expect("write");
-        assert!(
-            matches!(ks.unlock(&a, "pw"), Err(Error::WrongPassword)),
-            "{field}"
-        );
-        assert!(
-            matches!(decrypt_key_json(&tampered, "pw"), Err(Error::WrongPassword)),
-            "{field}"
-        );
+        assert!(matches!(ks.unlock(&a, "pw"), Err(Error::WrongPassword)), "{field}");
+        assert!(matches!(decrypt_key_json(&tampered, "pw"), Err(Error::WrongPassword)), "{field}");
     }
     fs::write(&path, &original).expect("restore");
     assert_eq!(ks.unlock(&a, "pw").expect("unlock").address(), a);
@@ -190,10 +171,7 @@ fn files_are_0600_in_a_0700_directory_with_no_leftovers() {
     assert_eq!(mode(&path), 0o600);
     assert_eq!(path.parent(), Some(dir.as_path()));
     // Only the key file remains: the temporary file was renamed, not copied.
-    let names: Vec<_> = fs::read_dir(&dir)
-        .expect("read_dir")
-        .map(|e| e.expect("entry").file_name())
-        .collect();
+    let names: Vec<_> = fs::read_dir(&dir).expect("read_dir").map(|e| e.expect("entry").file_name()).collect();
     assert_eq!(names, vec![path.file_name().expect("name").to_owned()]);
 }
 
@@ -205,65 +183,38 @@ fn insert_alith_gives_her_address_and_a_geth_style_file() {
     assert_eq!(a.to_string(), ALITH);
 
     let path = ks.find(&a).expect("find").expect("present");
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("utf-8 name");
+    let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
     let (prefix, rest) = name.split_at(5);
     assert_eq!(prefix, "UTC--");
     let (time, addr) = rest.split_once("--").expect("two parts");
     assert_eq!(addr, "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac");
     // 2024-01-02T03-04-05.123456789Z: no ':' anywhere.
     assert_eq!(time.len(), 30, "{time}");
-    assert!(
-        time.ends_with('Z') && !time.contains(':') && time.as_bytes()[10] == b'T',
-        "{time}"
-    );
+    assert!(time.ends_with('Z') && !time.contains(':') && time.as_bytes()[10] == b'T', "{time}");
 
     match ks.insert(&secret(ALITH_SECRET), "other") {
         Err(Error::AlreadyExists { address }) => assert_eq!(address, a),
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
     assert_eq!(ks.list().expect("list").len(), 1);
-    assert_eq!(
-        hex::encode(ks.unlock(&a, "pw").expect("unlock").bytes()),
-        ALITH_SECRET.trim_start_matches("0x")
-    );
+    assert_eq!(hex::encode(ks.unlock(&a, "pw").expect("unlock").bytes()), ALITH_SECRET.trim_start_matches("0x"));
 }
 
 #[test]
 fn list_finds_keys_sorted_and_skips_junk() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let ks = light_keystore(tmp.path());
-    let mut expected = vec![
-        ks.generate("x").expect("generate"),
-        ks.generate("y").expect("generate"),
-    ];
+    let mut expected = vec![ks.generate("x").expect("generate"), ks.generate("y").expect("generate")];
     // A file from another wallet, without an address field: known by its geth-style name.
-    let foreign = tmp.path().join(format!(
-        "UTC--2015-01-01T00-00-00.000000000Z--{VECTOR_ADDRESS}"
-    ));
+    let foreign = tmp.path().join(format!("UTC--2015-01-01T00-00-00.000000000Z--{VECTOR_ADDRESS}"));
     fs::write(&foreign, PBKDF2_VECTOR).expect("write");
-    expected.push(AccountId20(
-        hex::decode(VECTOR_ADDRESS)
-            .expect("hex")
-            .try_into()
-            .expect("20 bytes"),
-    ));
+    expected.push(AccountId20(hex::decode(VECTOR_ADDRESS).expect("hex").try_into().expect("20 bytes")));
     expected.sort();
 
     fs::write(tmp.path().join("README.txt"), "not a key").expect("write");
-    fs::write(
-        tmp.path()
-            .join("UTC--2020-01-01T00-00-00Z--0000000000000000000000000000000000000000"),
-        "{",
-    )
-    .expect("write");
-    fs::write(
-        tmp.path().join("other.json"),
-        r#"{"version":3,"hello":"world"}"#,
-    )
-    .expect("write");
+    fs::write(tmp.path().join("UTC--2020-01-01T00-00-00Z--0000000000000000000000000000000000000000"), "{")
+        .expect("write");
+    fs::write(tmp.path().join("other.json"), r#"{"version":3,"hello":"world"}"#).expect("write");
     fs::write(tmp.path().join("no-address-no-name.json"), PBKDF2_VECTOR).expect("write");
     fs::write(tmp.path().join("empty"), "").expect("write");
     fs::write(tmp.path().join("binary"), [0xffu8, 0x00, 0xfe]).expect("write");
@@ -275,14 +226,9 @@ fn list_finds_keys_sorted_and_skips_junk() {
     let mut sorted = listed.clone();
     sorted.sort();
     assert_eq!(listed, sorted);
-    let foreign_info = listed
-        .iter()
-        .find(|k| hex::encode(k.address.0) == VECTOR_ADDRESS)
-        .expect("foreign listed");
+    let foreign_info = listed.iter().find(|k| hex::encode(k.address.0) == VECTOR_ADDRESS).expect("foreign listed");
     assert_eq!(foreign_info.path, foreign);
-    let unlocked = ks
-        .unlock(&foreign_info.address, VECTOR_PASSWORD)
-        .expect("unlock foreign");
+    let unlocked = ks.unlock(&foreign_info.address, VECTOR_PASSWORD).expect("unlock foreign");
     assert_eq!(hex::encode(unlocked.bytes()), VECTOR_SECRET);
 }
 
@@ -300,17 +246,7 @@ fn json_has_the_exact_v3_layout() {
     uuid::Uuid::parse_str(v["id"].as_str().expect("id")).expect("uuid");
     assert_eq!(v["address"], "f24ff3a9cf04c71dbc94d0b566f7a27b94566cac");
     let c = &v["crypto"];
-    assert_eq!(
-        keys(c),
-        [
-            "cipher",
-            "cipherparams",
-            "ciphertext",
-            "kdf",
-            "kdfparams",
-            "mac"
-        ]
-    );
+    assert_eq!(keys(c), ["cipher", "cipherparams", "ciphertext", "kdf", "kdfparams", "mac"]);
     assert_eq!(c["cipher"], "aes-128-ctr");
     assert_eq!(c["kdf"], "scrypt");
     assert_eq!(keys(&c["cipherparams"]), ["iv"]);
@@ -321,9 +257,7 @@ fn json_has_the_exact_v3_layout() {
     assert_eq!(c["kdfparams"]["p"], 1);
     let is_lower_hex = |s: &Value, len: usize| {
         let s = s.as_str().expect("str");
-        s.len() == len
-            && s.chars()
-                .all(|ch| ch.is_ascii_digit() || ('a'..='f').contains(&ch))
+        s.len() == len && s.chars().all(|ch| ch.is_ascii_digit() || ('a'..='f').contains(&ch))
     };
     assert!(is_lower_hex(&c["kdfparams"]["salt"], 64));
     assert!(is_lower_hex(&c["cipherparams"]["iv"], 32));
@@ -333,48 +267,17 @@ fn json_has_the_exact_v3_layout() {
     assert_ne!(c["ciphertext"], ALITH_SECRET.trim_start_matches("0x"));
     let again = encrypt_key(&secret(ALITH_SECRET), "pw", ScryptParams::light()).expect("encrypt");
     assert_ne!(json, again);
-    assert_eq!(
-        decrypt_key_json(&again, "pw")
-            .expect("decrypt")
-            .address()
-            .to_string(),
-        ALITH
-    );
+    assert_eq!(decrypt_key_json(&again, "pw").expect("decrypt").address().to_string(), ALITH);
 }
 
 #[test]
 fn default_scrypt_params_are_geths_standard() {
-    assert_eq!(
-        ScryptParams::default(),
-        ScryptParams {
-            log_n: 18,
-            r: 8,
-            p: 1
-        }
-    );
-    assert_eq!(
-        ScryptParams::light(),
-        ScryptParams {
-            log_n: 12,
-            r: 8,
-            p: 1
-        }
-    );
+    assert_eq!(ScryptParams::default(), ScryptParams { log_n: 18, r: 8, p: 1 });
+    assert_eq!(ScryptParams::light(), ScryptParams { log_n: 12, r: 8, p: 1 });
     let tmp = tempfile::tempdir().expect("tempdir");
-    assert_eq!(
-        Keystore::open(tmp.path()).expect("open").scrypt_params(),
-        ScryptParams::default()
-    );
+    assert_eq!(Keystore::open(tmp.path()).expect("open").scrypt_params(), ScryptParams::default());
     assert!(matches!(
-        encrypt_key(
-            &secret(ALITH_SECRET),
-            "pw",
-            ScryptParams {
-                log_n: 12,
-                r: 0,
-                p: 1
-            }
-        ),
+        encrypt_key(&secret(ALITH_SECRET), "pw", ScryptParams { log_n: 12, r: 0, p: 1 }),
         Err(Error::InvalidScryptParams { .. })
     ));
 }
@@ -383,18 +286,9 @@ fn default_scrypt_params_are_geths_standard() {
 fn invalid_scalars_are_rejected() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let ks = light_keystore(tmp.path());
-    assert!(matches!(
-        ks.insert(&[0u8; 32], "pw"),
-        Err(Error::InvalidSecretKey)
-    ));
-    assert!(matches!(
-        ks.insert(&[0xffu8; 32], "pw"),
-        Err(Error::InvalidSecretKey)
-    ));
-    assert!(matches!(
-        encrypt_key(&[0u8; 32], "pw", ScryptParams::light()),
-        Err(Error::InvalidSecretKey)
-    ));
+    assert!(matches!(ks.insert(&[0u8; 32], "pw"), Err(Error::InvalidSecretKey)));
+    assert!(matches!(ks.insert(&[0xffu8; 32], "pw"), Err(Error::InvalidSecretKey)));
+    assert!(matches!(encrypt_key(&[0u8; 32], "pw", ScryptParams::light()), Err(Error::InvalidSecretKey)));
     assert_eq!(fs::read_dir(tmp.path()).expect("read_dir").count(), 0);
 }
 
@@ -406,74 +300,29 @@ fn malformed_files_are_invalid_keystore() {
     type Edit = Box<dyn Fn(&mut Value)>;
     let cases: Vec<(&str, Edit)> = vec![
         ("version 2", Box::new(|v| v["version"] = Value::from(2))),
-        (
-            "bad hex",
-            Box::new(|v| v["crypto"]["ciphertext"] = Value::from("zz")),
-        ),
-        (
-            "short iv",
-            Box::new(|v| v["crypto"]["cipherparams"]["iv"] = Value::from("00")),
-        ),
-        (
-            "short mac",
-            Box::new(|v| v["crypto"]["mac"] = Value::from("abcd")),
-        ),
-        (
-            "bad address",
-            Box::new(|v| v["address"] = Value::from("0x1234")),
-        ),
-        (
-            "cipher",
-            Box::new(|v| v["crypto"]["cipher"] = Value::from("aes-256-gcm")),
-        ),
-        (
-            "kdf",
-            Box::new(|v| v["crypto"]["kdf"] = Value::from("argon2")),
-        ),
-        (
-            "prf",
-            Box::new(|v| v["crypto"]["kdfparams"]["prf"] = Value::from("hmac-sha512")),
-        ),
-        (
-            "dklen",
-            Box::new(|v| v["crypto"]["kdfparams"]["dklen"] = Value::from(16)),
-        ),
-        (
-            "c = 0",
-            Box::new(|v| v["crypto"]["kdfparams"]["c"] = Value::from(0)),
-        ),
-        (
-            "huge c",
-            Box::new(|v| v["crypto"]["kdfparams"]["c"] = Value::from(u64::MAX)),
-        ),
+        ("bad hex", Box::new(|v| v["crypto"]["ciphertext"] = Value::from("zz"))),
+        ("short iv", Box::new(|v| v["crypto"]["cipherparams"]["iv"] = Value::from("00"))),
+        ("short mac", Box::new(|v| v["crypto"]["mac"] = Value::from("abcd"))),
+        ("bad address", Box::new(|v| v["address"] = Value::from("0x1234"))),
+        ("cipher", Box::new(|v| v["crypto"]["cipher"] = Value::from("aes-256-gcm"))),
+        ("kdf", Box::new(|v| v["crypto"]["kdf"] = Value::from("argon2"))),
+        ("prf", Box::new(|v| v["crypto"]["kdfparams"]["prf"] = Value::from("hmac-sha512"))),
+        ("dklen", Box::new(|v| v["crypto"]["kdfparams"]["dklen"] = Value::from(16))),
+        ("c = 0", Box::new(|v| v["crypto"]["kdfparams"]["c"] = Value::from(0))),
+        ("huge c", Box::new(|v| v["crypto"]["kdfparams"]["c"] = Value::from(u64::MAX))),
         (
             "missing salt",
-            Box::new(|v| {
-                v["crypto"]["kdfparams"] =
-                    serde_json::json!({"c": 1, "dklen": 32, "prf": "hmac-sha256"})
-            }),
+            Box::new(|v| v["crypto"]["kdfparams"] = serde_json::json!({"c": 1, "dklen": 32, "prf": "hmac-sha256"})),
         ),
-        (
-            "scrypt n not a power of two",
-            Box::new(|v| scrypt_params(v, 1000, 8, 1)),
-        ),
+        ("scrypt n not a power of two", Box::new(|v| scrypt_params(v, 1000, 8, 1))),
         ("scrypt n = 1", Box::new(|v| scrypt_params(v, 1, 8, 1))),
-        (
-            "scrypt huge n",
-            Box::new(|v| scrypt_params(v, 1 << 40, 8, 1)),
-        ),
+        ("scrypt huge n", Box::new(|v| scrypt_params(v, 1 << 40, 8, 1))),
         ("scrypt r = 0", Box::new(|v| scrypt_params(v, 1024, 0, 1))),
         ("scrypt p = 0", Box::new(|v| scrypt_params(v, 1024, 8, 0))),
-        (
-            "scrypt huge p",
-            Box::new(|v| scrypt_params(v, 1024, 8, 1 << 31)),
-        ),
+        ("scrypt huge p", Box::new(|v| scrypt_params(v, 1024, 8, 1 << 31))),
     ];
     for (what, edit) in cases {
-        assert_invalid(
-            decrypt_key_json(&edit_json(PBKDF2_VECTOR, |v| edit(v)), VECTOR_PASSWORD),
-            what,
-        );
+        assert_invalid(decrypt_key_json(&edit_json(PBKDF2_VECTOR, |v| edit(v)), VECTOR_PASSWORD), what);
     }
 
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -483,16 +332,12 @@ fn malformed_files_are_invalid_keystore() {
         Err(Error::InvalidKeystore { path: Some(p), .. }) => assert_eq!(p, path),
         other => panic!("expected InvalidKeystore with path, got {other:?}"),
     }
-    assert!(matches!(
-        decrypt_key_file(&tmp.path().join("missing"), "pw"),
-        Err(Error::Io { .. })
-    ));
+    assert!(matches!(decrypt_key_file(&tmp.path().join("missing"), "pw"), Err(Error::Io { .. })));
 }
 
 fn scrypt_params(v: &mut Value, n: u64, r: u64, p: u64) {
     v["crypto"]["kdf"] = Value::from("scrypt");
-    v["crypto"]["kdfparams"] =
-        serde_json::json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": "00"});
+    v["crypto"]["kdfparams"] = serde_json::json!({"dklen": 32, "n": n, "r": r, "p": p, "salt": "00"});
 }
 
 #[test]
@@ -500,9 +345,7 @@ fn unlocking_an_unknown_account_is_not_found() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let ks = light_keystore(tmp.path());
     let alith: AccountId20 = ALITH.parse().expect("address");
-    assert!(
-        matches!(ks.unlock(&alith, "pw"), Err(Error::NotFound { address }) if address == alith)
-    );
+    assert!(matches!(ks.unlock(&alith, "pw"), Err(Error::NotFound { address }) if address == alith));
     assert_eq!(ks.find(&alith).expect("find"), None);
     assert!(ks.list().expect("list").is_empty());
 }

@@ -34,17 +34,8 @@ pub(crate) const PRUNE_JOURNAL: &str = "prune_journal";
 pub(crate) const OFFCHAIN: &str = "offchain";
 
 /// Every column family the database owns.
-pub(crate) const ALL: [&str; 9] = [
-    META,
-    HEADERS,
-    BODIES,
-    JUSTIFICATIONS,
-    CANONICAL,
-    TX_INDEX,
-    TRIE_NODES,
-    PRUNE_JOURNAL,
-    OFFCHAIN,
-];
+pub(crate) const ALL: [&str; 9] =
+    [META, HEADERS, BODIES, JUSTIFICATIONS, CANONICAL, TX_INDEX, TRIE_NODES, PRUNE_JOURNAL, OFFCHAIN];
 
 /// Identifies a database written by this crate.
 pub(crate) const MAGIC: &[u8] = b"archivechain-storage";

@@ -81,39 +81,20 @@ impl<'a> Txn<'a> {
             }
         }
         let header = self.inner.header(hash)?;
-        header.map(|h| h.parent_hash).ok_or_else(|| {
-            self.inner
-                .corrupt(format!("header of ancestor {hash} is missing"))
-        })
+        header.map(|h| h.parent_hash).ok_or_else(|| self.inner.corrupt(format!("header of ancestor {hash} is missing")))
     }
 
     /// The lowest height a re-org may rewrite is above the finalized block and, when pruning,
     /// above the pruned heights (whose abandoned forks are already gone).
-    fn check_rewrite(
-        &self,
-        height: BlockNumber,
-        hash: H256,
-        number: BlockNumber,
-    ) -> Result<(), Error> {
+    fn check_rewrite(&self, height: BlockNumber, hash: H256, number: BlockNumber) -> Result<(), Error> {
         if let Some((finalized, finalized_number)) = self.meta.finalized {
             if height <= finalized_number {
-                return Err(Error::ConflictsWithFinalized {
-                    hash,
-                    number,
-                    finalized,
-                    finalized_number,
-                });
+                return Err(Error::ConflictsWithFinalized { hash, number, finalized, finalized_number });
             }
         }
-        if let (StatePruning::KeepBlocks(_), Some(pruned_up_to)) =
-            (self.inner.pruning, self.meta.pruned_up_to)
-        {
+        if let (StatePruning::KeepBlocks(_), Some(pruned_up_to)) = (self.inner.pruning, self.meta.pruned_up_to) {
             if height <= pruned_up_to {
-                return Err(Error::ReorgBelowPruningHorizon {
-                    hash,
-                    number: height,
-                    pruned_up_to,
-                });
+                return Err(Error::ReorgBelowPruningHorizon { hash, number: height, pruned_up_to });
             }
         }
         Ok(())
@@ -142,12 +123,7 @@ impl<'a> Txn<'a> {
                 self.canonical.insert(height, None);
             }
         }
-        if let Some((old, old_number)) = self
-            .meta
-            .best
-            .filter(|(_, n)| *n >= number)
-            .filter(|b| b.0 != hash)
-        {
+        if let Some((old, old_number)) = self.meta.best.filter(|(_, n)| *n >= number).filter(|b| b.0 != hash) {
             tracing::debug!(target: "storage", %old, old_number, new = %hash, number, "canonical chain re-org");
         }
         self.meta.best = Some((hash, number));
@@ -180,12 +156,7 @@ impl<'a> Txn<'a> {
     fn finalize(&mut self, hash: H256, number: BlockNumber) -> Result<(), Error> {
         if let Some((finalized, finalized_number)) = self.meta.finalized {
             if number < finalized_number || (number == finalized_number && hash != finalized) {
-                return Err(Error::ConflictsWithFinalized {
-                    hash,
-                    number,
-                    finalized,
-                    finalized_number,
-                });
+                return Err(Error::ConflictsWithFinalized { hash, number, finalized, finalized_number });
             }
         }
         if self.canonical_at(number)? != Some(hash) {
@@ -213,11 +184,7 @@ impl<'a> Txn<'a> {
             self.put(columns::META, columns::META_BEST, &encode_pointer(&best))?;
         }
         if let Some(finalized) = meta.finalized {
-            self.put(
-                columns::META,
-                columns::META_FINALIZED,
-                &encode_pointer(&finalized),
-            )?;
+            self.put(columns::META, columns::META_FINALIZED, &encode_pointer(&finalized))?;
         }
         if let Some(pruned) = meta.pruned_up_to {
             self.put(columns::META, columns::META_PRUNED_UP_TO, &pruned.encode())?;
@@ -255,15 +222,7 @@ impl Database {
     pub fn commit_block(&self, commit: BlockCommit) -> Result<(), Error> {
         let inner = &*self.inner;
         let _guard = inner.commit_lock.lock();
-        let BlockCommit {
-            header,
-            body,
-            extrinsic_hashes,
-            justification,
-            state,
-            set_best,
-            finalized,
-        } = commit;
+        let BlockCommit { header, body, extrinsic_hashes, justification, state, set_best, finalized } = commit;
         let hash = header.hash();
         let number = header.number;
         validate(inner, &hash, &header, &body, &extrinsic_hashes, &state)?;
@@ -278,26 +237,17 @@ impl Database {
             txn.put(columns::TX_INDEX, &xt_hash.0, &(hash, index).encode())?;
         }
 
-        let StateUpdate {
-            inserted,
-            removed,
-            parent_root,
-            ..
-        } = state;
+        let StateUpdate { inserted, removed, parent_root, .. } = state;
         let keep_state = match inner.pruning {
             StatePruning::Archive => true,
             // A fork below the pruned heights is abandoned on arrival: keep its header and body,
             // but not its state (its parent's state is gone anyway).
-            StatePruning::KeepBlocks(_) => {
-                set_best || finalized || txn.meta.pruned_up_to.is_none_or(|p| number > p)
-            }
+            StatePruning::KeepBlocks(_) => set_best || finalized || txn.meta.pruned_up_to.is_none_or(|p| number > p),
         };
         if keep_state {
             if let StatePruning::KeepBlocks(_) = inner.pruning {
-                let record = JournalRecord {
-                    inserted: inserted.iter().map(|(h, _, count)| (*h, *count)).collect(),
-                    removed,
-                };
+                let record =
+                    JournalRecord { inserted: inserted.iter().map(|(h, _, count)| (*h, *count)).collect(), removed };
                 write_journal(inner, &mut txn.batch, number, &hash, &record)?;
             }
             for (node_hash, node, count) in inserted {
@@ -318,8 +268,7 @@ impl Database {
             txn.finalize(hash, number)?;
         }
         // The update only carries the nodes it changed; the rest must still be stored.
-        if keep_state && parent_root != inner.empty_root && inner.read_node(&parent_root)?.is_none()
-        {
+        if keep_state && parent_root != inner.empty_root && inner.read_node(&parent_root)?.is_none() {
             return Err(Error::StateUnavailable { root: parent_root });
         }
         let meta = txn.finish()?;
@@ -341,9 +290,7 @@ impl Database {
     pub fn set_finalized(&self, hash: &H256, justification: Option<Vec<u8>>) -> Result<(), Error> {
         let inner = &*self.inner;
         let _guard = inner.commit_lock.lock();
-        let header = inner
-            .header(hash)?
-            .ok_or(Error::UnknownBlock { hash: *hash })?;
+        let header = inner.header(hash)?.ok_or(Error::UnknownBlock { hash: *hash })?;
         let mut txn = Txn::new(inner);
         if let Some(justification) = &justification {
             txn.put(columns::JUSTIFICATIONS, &hash.0, justification)?;
@@ -374,59 +321,34 @@ fn validate(
     if body.len() != extrinsic_hashes.len() {
         return Err(Error::InvalidBlock {
             hash,
-            reason: format!(
-                "{} extrinsics but {} extrinsic hashes",
-                body.len(),
-                extrinsic_hashes.len()
-            ),
+            reason: format!("{} extrinsics but {} extrinsic hashes", body.len(), extrinsic_hashes.len()),
         });
     }
     if u32::try_from(body.len()).is_err() {
-        return Err(Error::InvalidBlock {
-            hash,
-            reason: "too many extrinsics".into(),
-        });
+        return Err(Error::InvalidBlock { hash, reason: "too many extrinsics".into() });
     }
     if header.state_root != state.root {
-        return Err(Error::StateRootMismatch {
-            hash,
-            header_root: header.state_root,
-            update_root: state.root,
-        });
+        return Err(Error::StateRootMismatch { hash, header_root: header.state_root, update_root: state.root });
     }
     let parent_root = if header.number == 0 {
         let stored_genesis = inner.meta.read().genesis;
         if let Some(stored) = stored_genesis {
-            return Err(Error::GenesisMismatch {
-                stored,
-                found: hash,
-            });
+            return Err(Error::GenesisMismatch { stored, found: hash });
         }
         inner.empty_root
     } else {
-        let parent = inner
-            .header(&header.parent_hash)?
-            .ok_or(Error::UnknownParent {
-                hash,
-                parent: header.parent_hash,
-            })?;
+        let parent =
+            inner.header(&header.parent_hash)?.ok_or(Error::UnknownParent { hash, parent: header.parent_hash })?;
         if parent.number.checked_add(1) != Some(header.number) {
             return Err(Error::InvalidBlock {
                 hash,
-                reason: format!(
-                    "number #{} does not follow parent's #{}",
-                    header.number, parent.number
-                ),
+                reason: format!("number #{} does not follow parent's #{}", header.number, parent.number),
             });
         }
         parent.state_root
     };
     if state.parent_root != parent_root {
-        return Err(Error::ParentStateMismatch {
-            hash,
-            update_parent: state.parent_root,
-            parent_root,
-        });
+        return Err(Error::ParentStateMismatch { hash, update_parent: state.parent_root, parent_root });
     }
     Ok(())
 }

@@ -56,9 +56,7 @@ impl FromStr for StatePruning {
         }
         match s.parse::<u32>() {
             Ok(n) if n >= 1 => Ok(StatePruning::KeepBlocks(n)),
-            _ => Err(ParseStatePruningError {
-                input: s.to_owned(),
-            }),
+            _ => Err(ParseStatePruningError { input: s.to_owned() }),
         }
     }
 }
@@ -77,11 +75,7 @@ pub struct DatabaseConfig {
 impl DatabaseConfig {
     /// A configuration for `path` with the default pruning (`KeepBlocks(256)`) and a 128 MiB cache.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        DatabaseConfig {
-            path: path.into(),
-            state_pruning: StatePruning::default(),
-            cache_size_mb: 128,
-        }
+        DatabaseConfig { path: path.into(), state_pruning: StatePruning::default(), cache_size_mb: 128 }
     }
 }
 

@@ -12,8 +12,8 @@ use archive_primitives::{BlockNumber, Header, H256};
 use parity_scale_codec::{Decode, DecodeAll, Encode};
 use parking_lot::{Mutex, RwLock};
 use rocksdb::{
-    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, ErrorKind, IteratorMode,
-    Options, WriteBatch, WriteOptions, DB,
+    BlockBasedOptions, Cache, ColumnFamily, ColumnFamilyDescriptor, ErrorKind, IteratorMode, Options, WriteBatch,
+    WriteOptions, DB,
 };
 
 use crate::{
@@ -46,10 +46,7 @@ pub(crate) struct Inner {
 
 impl Inner {
     pub(crate) fn corrupt(&self, reason: impl Into<String>) -> Error {
-        Error::Corrupt {
-            path: self.path.clone(),
-            reason: reason.into(),
-        }
+        Error::Corrupt { path: self.path.clone(), reason: reason.into() }
     }
 
     pub(crate) fn backend(&self, e: rocksdb::Error) -> Error {
@@ -57,9 +54,7 @@ impl Inner {
     }
 
     pub(crate) fn cf(&self, name: &'static str) -> Result<&ColumnFamily, Error> {
-        self.db
-            .cf_handle(name)
-            .ok_or_else(|| self.corrupt(format!("column family `{name}` is missing")))
+        self.db.cf_handle(name).ok_or_else(|| self.corrupt(format!("column family `{name}` is missing")))
     }
 
     /// Reads `key` from column `col` and hands the bytes to `f`.
@@ -70,11 +65,7 @@ impl Inner {
         f: impl FnOnce(&[u8]) -> Result<R, Error>,
     ) -> Result<Option<R>, Error> {
         let cf = self.cf(col)?;
-        match self
-            .db
-            .get_pinned_cf(cf, key)
-            .map_err(|e| self.backend(e))?
-        {
+        match self.db.get_pinned_cf(cf, key).map_err(|e| self.backend(e))? {
             Some(bytes) => f(&bytes).map(Some),
             None => Ok(None),
         }
@@ -95,16 +86,12 @@ impl Inner {
     }
 
     pub(crate) fn header(&self, hash: &H256) -> Result<Option<Header>, Error> {
-        self.read(columns::HEADERS, &hash.0, |v| {
-            self.decode(&format!("header {hash}"), v)
-        })
+        self.read(columns::HEADERS, &hash.0, |v| self.decode(&format!("header {hash}"), v))
     }
 
     pub(crate) fn hash_at(&self, number: BlockNumber) -> Result<Option<H256>, Error> {
         self.read(columns::CANONICAL, &number_key(number), |v| {
-            H256::from_slice(v).map_err(|_| {
-                self.corrupt(format!("canonical hash of #{number} has {} bytes", v.len()))
-            })
+            H256::from_slice(v).map_err(|_| self.corrupt(format!("canonical hash of #{number} has {} bytes", v.len())))
         })
     }
 
@@ -120,15 +107,9 @@ impl Inner {
 
 fn backend_error(path: &Path, e: rocksdb::Error) -> Error {
     if e.kind() == ErrorKind::Corruption {
-        Error::Corrupt {
-            path: path.to_owned(),
-            reason: e.into_string(),
-        }
+        Error::Corrupt { path: path.to_owned(), reason: e.into_string() }
     } else {
-        Error::Backend {
-            path: path.to_owned(),
-            reason: e.into_string(),
-        }
+        Error::Backend { path: path.to_owned(), reason: e.into_string() }
     }
 }
 
@@ -162,18 +143,13 @@ enum Found {
 }
 
 fn inspect_path(path: &Path) -> Result<Found, Error> {
-    let open_err = |e: std::io::Error| Error::Open {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    };
+    let open_err = |e: std::io::Error| Error::Open { path: path.to_owned(), reason: e.to_string() };
     if !path.exists() {
         std::fs::create_dir_all(path).map_err(open_err)?;
         return Ok(Found::Nothing);
     }
     if !path.is_dir() {
-        return Err(Error::ForeignDatabase {
-            path: path.to_owned(),
-        });
+        return Err(Error::ForeignDatabase { path: path.to_owned() });
     }
     if std::fs::read_dir(path).map_err(open_err)?.next().is_none() {
         return Ok(Found::Nothing);
@@ -181,22 +157,14 @@ fn inspect_path(path: &Path) -> Result<Found, Error> {
     if path.join("CURRENT").is_file() {
         Ok(Found::RocksDb)
     } else {
-        Err(Error::ForeignDatabase {
-            path: path.to_owned(),
-        })
+        Err(Error::ForeignDatabase { path: path.to_owned() })
     }
 }
 
 fn open_error(path: &Path, e: rocksdb::Error) -> Error {
     match e.kind() {
-        ErrorKind::Corruption => Error::Corrupt {
-            path: path.to_owned(),
-            reason: e.into_string(),
-        },
-        _ => Error::Open {
-            path: path.to_owned(),
-            reason: e.into_string(),
-        },
+        ErrorKind::Corruption => Error::Corrupt { path: path.to_owned(), reason: e.into_string() },
+        _ => Error::Open { path: path.to_owned(), reason: e.into_string() },
     }
 }
 
@@ -217,30 +185,18 @@ impl Database {
     /// - [`Error::Open`] for other failures, e.g. another process holds the database lock.
     pub fn open(cfg: &DatabaseConfig) -> Result<Database, Error> {
         if cfg.state_pruning == StatePruning::KeepBlocks(0) {
-            return Err(Error::InvalidConfig {
-                reason: "state pruning must keep at least 1 block".into(),
-            });
+            return Err(Error::InvalidConfig { reason: "state pruning must keep at least 1 block".into() });
         }
         let path = cfg.path.as_path();
         let found = inspect_path(path)?;
 
         let mut cf_names: Vec<String> = columns::ALL.iter().map(|s| (*s).to_owned()).collect();
         if let Found::RocksDb = found {
-            let existing =
-                DB::list_cf(&Options::default(), path).map_err(|e| open_error(path, e))?;
-            if columns::ALL
-                .iter()
-                .any(|ours| !existing.iter().any(|e| e == ours))
-            {
-                return Err(Error::ForeignDatabase {
-                    path: path.to_owned(),
-                });
+            let existing = DB::list_cf(&Options::default(), path).map_err(|e| open_error(path, e))?;
+            if columns::ALL.iter().any(|ours| !existing.iter().any(|e| e == ours)) {
+                return Err(Error::ForeignDatabase { path: path.to_owned() });
             }
-            cf_names.extend(
-                existing
-                    .into_iter()
-                    .filter(|e| e != "default" && !columns::ALL.contains(&e.as_str())),
-            );
+            cf_names.extend(existing.into_iter().filter(|e| e != "default" && !columns::ALL.contains(&e.as_str())));
         }
 
         let cache = Cache::new_lru_cache(cfg.cache_size_mb.max(1).saturating_mul(1024 * 1024));
@@ -259,11 +215,8 @@ impl Database {
         // drops a torn last record, i.e. a whole batch, never part of one.
         opts.set_wal_recovery_mode(rocksdb::DBRecoveryMode::PointInTime);
 
-        let descriptors = cf_names
-            .iter()
-            .map(|name| ColumnFamilyDescriptor::new(name.as_str(), cf_opts.clone()));
-        let db =
-            DB::open_cf_descriptors(&opts, path, descriptors).map_err(|e| open_error(path, e))?;
+        let descriptors = cf_names.iter().map(|name| ColumnFamilyDescriptor::new(name.as_str(), cf_opts.clone()));
+        let db = DB::open_cf_descriptors(&opts, path, descriptors).map_err(|e| open_error(path, e))?;
 
         let inner = Inner {
             db,
@@ -277,9 +230,7 @@ impl Database {
         let meta = load_meta(&inner)?;
         *inner.meta.write() = meta;
         tracing::debug!(target: "storage", path = %path.display(), pruning = %cfg.state_pruning, ?meta, "database opened");
-        Ok(Database {
-            inner: Arc::new(inner),
-        })
+        Ok(Database { inner: Arc::new(inner) })
     }
 
     /// The path the database was opened at.
@@ -320,9 +271,7 @@ impl Database {
     /// # Errors
     /// [`Error::Corrupt`] if the stored body does not decode; [`Error::Backend`] on I/O errors.
     pub fn body(&self, hash: &H256) -> Result<Option<Vec<Vec<u8>>>, Error> {
-        self.inner.read(columns::BODIES, &hash.0, |v| {
-            self.inner.decode(&format!("body of {hash}"), v)
-        })
+        self.inner.read(columns::BODIES, &hash.0, |v| self.inner.decode(&format!("body of {hash}"), v))
     }
 
     /// The justification stored for block `hash`, if any.
@@ -330,8 +279,7 @@ impl Database {
     /// # Errors
     /// [`Error::Backend`] on I/O errors.
     pub fn justification(&self, hash: &H256) -> Result<Option<Vec<u8>>, Error> {
-        self.inner
-            .read(columns::JUSTIFICATIONS, &hash.0, |v| Ok(v.to_vec()))
+        self.inner.read(columns::JUSTIFICATIONS, &hash.0, |v| Ok(v.to_vec()))
     }
 
     /// Hash of the canonical (best-chain) block at `number`; `None` above the best block.
@@ -348,9 +296,7 @@ impl Database {
     /// # Errors
     /// [`Error::Corrupt`] if the stored entry does not decode; [`Error::Backend`] on I/O errors.
     pub fn extrinsic_location(&self, xt_hash: &H256) -> Result<Option<(H256, u32)>, Error> {
-        self.inner.read(columns::TX_INDEX, &xt_hash.0, |v| {
-            self.inner.decode(&format!("tx index of {xt_hash}"), v)
-        })
+        self.inner.read(columns::TX_INDEX, &xt_hash.0, |v| self.inner.decode(&format!("tx index of {xt_hash}"), v))
     }
 
     /// A read-only view of the state trie at `root`. Never fails: whether the state is stored is
@@ -412,11 +358,7 @@ fn check_format(inner: &Inner) -> Result<(), Error> {
     let magic = inner.read(columns::META, columns::META_MAGIC, |v| Ok(v.to_vec()))?;
     match magic {
         Some(m) if m == MAGIC => {}
-        Some(_) => {
-            return Err(Error::ForeignDatabase {
-                path: inner.path.clone(),
-            })
-        }
+        Some(_) => return Err(Error::ForeignDatabase { path: inner.path.clone() }),
         None => {
             // Either a database we just created, or one whose creation was interrupted before the
             // magic was written (all our columns present but empty); anything else is foreign.
@@ -424,11 +366,7 @@ fn check_format(inner: &Inner) -> Result<(), Error> {
                 let cf = inner.cf(col)?;
                 match inner.db.iterator_cf(cf, IteratorMode::Start).next() {
                     None => {}
-                    Some(Ok(_)) => {
-                        return Err(Error::ForeignDatabase {
-                            path: inner.path.clone(),
-                        })
-                    }
+                    Some(Ok(_)) => return Err(Error::ForeignDatabase { path: inner.path.clone() }),
                     Some(Err(e)) => return Err(inner.backend(e)),
                 }
             }
@@ -438,10 +376,7 @@ fn check_format(inner: &Inner) -> Result<(), Error> {
             batch.put_cf(cf, columns::META_VERSION, FORMAT_VERSION.to_le_bytes());
             let mut opts = WriteOptions::default();
             opts.set_sync(true);
-            inner
-                .db
-                .write_opt(batch, &opts)
-                .map_err(|e| inner.backend(e))?;
+            inner.db.write_opt(batch, &opts).map_err(|e| inner.backend(e))?;
             tracing::info!(target: "storage", path = %inner.path.display(), "created new database");
         }
     }
@@ -453,10 +388,7 @@ fn check_format(inner: &Inner) -> Result<(), Error> {
         })?
         .ok_or_else(|| inner.corrupt("format version is missing"))?;
     if version != FORMAT_VERSION {
-        return Err(Error::UnsupportedVersion {
-            found: version,
-            expected: FORMAT_VERSION,
-        });
+        return Err(Error::UnsupportedVersion { found: version, expected: FORMAT_VERSION });
     }
     Ok(())
 }
@@ -464,23 +396,16 @@ fn check_format(inner: &Inner) -> Result<(), Error> {
 /// Loads the chain pointers and checks that they point at stored blocks.
 fn load_meta(inner: &Inner) -> Result<Meta, Error> {
     let get = |key: &[u8], what: &str| -> Result<Option<Vec<u8>>, Error> {
-        inner
-            .read(columns::META, key, |v| Ok(v.to_vec()))
-            .map_err(|e| match e {
-                Error::Backend { path, reason } => Error::Backend {
-                    path,
-                    reason: format!("reading {what}: {reason}"),
-                },
-                other => other,
-            })
+        inner.read(columns::META, key, |v| Ok(v.to_vec())).map_err(|e| match e {
+            Error::Backend { path, reason } => Error::Backend { path, reason: format!("reading {what}: {reason}") },
+            other => other,
+        })
     };
     let decode_opt = |key: &[u8], what: &str| -> Result<Option<(H256, BlockNumber)>, Error> {
         get(key, what)?.map(|v| inner.decode(what, &v)).transpose()
     };
     let meta = Meta {
-        genesis: get(columns::META_GENESIS, "genesis hash")?
-            .map(|v| inner.decode("genesis hash", &v))
-            .transpose()?,
+        genesis: get(columns::META_GENESIS, "genesis hash")?.map(|v| inner.decode("genesis hash", &v)).transpose()?,
         best: decode_opt(columns::META_BEST, "best block")?,
         finalized: decode_opt(columns::META_FINALIZED, "finalized block")?,
         pruned_up_to: get(columns::META_PRUNED_UP_TO, "pruned height")?
@@ -489,13 +414,10 @@ fn load_meta(inner: &Inner) -> Result<Meta, Error> {
     };
     for (what, ptr) in [("best", meta.best), ("finalized", meta.finalized)] {
         if let Some((hash, number)) = ptr {
-            let header = inner
-                .header(&hash)?
-                .ok_or_else(|| inner.corrupt(format!("{what} block {hash} has no header")))?;
+            let header =
+                inner.header(&hash)?.ok_or_else(|| inner.corrupt(format!("{what} block {hash} has no header")))?;
             if header.number != number || inner.hash_at(number)? != Some(hash) {
-                return Err(inner.corrupt(format!(
-                    "{what} block {hash} (#{number}) is not on the canonical chain"
-                )));
+                return Err(inner.corrupt(format!("{what} block {hash} (#{number}) is not on the canonical chain")));
             }
         }
     }

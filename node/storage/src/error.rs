@@ -26,9 +26,7 @@ pub enum Error {
         reason: String,
     },
     /// The database was written with an on-disk format this build cannot read.
-    #[error(
-        "database format version {found} is not supported (this node reads version {expected})"
-    )]
+    #[error("database format version {found} is not supported (this node reads version {expected})")]
     UnsupportedVersion {
         /// The version stored in the database.
         found: u32,
@@ -133,7 +131,9 @@ pub enum Error {
         finalized_number: BlockNumber,
     },
     /// A re-org would reach below the pruning horizon, where non-canonical states are gone.
-    #[error("cannot make block {hash} best: the re-org reaches #{number}, at or below the pruned height #{pruned_up_to}")]
+    #[error(
+        "cannot make block {hash} best: the re-org reaches #{number}, at or below the pruned height #{pruned_up_to}"
+    )]
     ReorgBelowPruningHorizon {
         /// The block being made best.
         hash: H256,

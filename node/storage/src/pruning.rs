@@ -80,14 +80,12 @@ impl NodeChanges {
                 }
                 continue;
             }
-            let rc = u32::try_from(new)
-                .map_err(|_| inner.corrupt(format!("refcount of trie node {hash} overflows")))?;
+            let rc =
+                u32::try_from(new).map_err(|_| inner.corrupt(format!("refcount of trie node {hash} overflows")))?;
             let bytes = match (node, stored) {
                 (Some(node), _) => node,
                 (None, Some((_, node))) => node,
-                (None, None) => {
-                    return Err(inner.corrupt(format!("trie node {hash} is referenced but missing")))
-                }
+                (None, None) => return Err(inner.corrupt(format!("trie node {hash} is referenced but missing"))),
             };
             batch.put_cf(cf, hash.0, encode_node(rc, &bytes));
         }
@@ -103,11 +101,7 @@ pub(crate) fn write_journal(
     hash: &H256,
     record: &JournalRecord,
 ) -> Result<(), Error> {
-    batch.put_cf(
-        inner.cf(columns::PRUNE_JOURNAL)?,
-        journal_key(number, hash),
-        record.encode(),
-    );
+    batch.put_cf(inner.cf(columns::PRUNE_JOURNAL)?, journal_key(number, hash), record.encode());
     Ok(())
 }
 
@@ -122,10 +116,7 @@ pub(crate) fn read_journals(
     let cf = inner.cf(columns::PRUNE_JOURNAL)?;
     let start = number_key(from);
     let mut records = Vec::new();
-    for item in inner
-        .db
-        .iterator_cf(cf, IteratorMode::From(&start, Direction::Forward))
-    {
+    for item in inner.db.iterator_cf(cf, IteratorMode::From(&start, Direction::Forward)) {
         let (key, value) = item.map_err(|e| inner.backend(e))?;
         let (number, hash) = match key.split_first_chunk::<4>() {
             Some((number, hash)) => (u32::from_be_bytes(*number), H256::from_slice(hash)),
@@ -134,8 +125,7 @@ pub(crate) fn read_journals(
         if number > to {
             break;
         }
-        let hash = hash
-            .map_err(|_| inner.corrupt(format!("prune journal key of #{number} is malformed")))?;
+        let hash = hash.map_err(|_| inner.corrupt(format!("prune journal key of #{number} is malformed")))?;
         let record: JournalRecord = inner.decode(&format!("prune journal of {hash}"), &value)?;
         records.push((number, hash, record));
     }
@@ -146,14 +136,8 @@ impl JournalRecord {
     /// Applies the record of a pruned block: a canonical block's releases take effect (the
     /// state before it is gone); any other block's insertions are undone (its fork is gone).
     pub(crate) fn apply(self, canonical: bool, nodes: &mut NodeChanges) {
-        let released = if canonical {
-            self.removed
-        } else {
-            self.inserted
-        };
-        released
-            .into_iter()
-            .for_each(|(node, count)| nodes.release(node, count));
+        let released = if canonical { self.removed } else { self.inserted };
+        released.into_iter().for_each(|(node, count)| nodes.release(node, count));
     }
 }
 

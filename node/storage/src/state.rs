@@ -15,8 +15,8 @@ use hash_db::{AsHashDB, HashDB, HashDBRef, Prefix};
 use memory_db::{HashKey, MemoryDB};
 use parking_lot::Mutex;
 use trie_db::{
-    CError, DBValue, NodeCodec, Trie, TrieDB, TrieDBBuilder, TrieDBIterator, TrieDBKeyIterator,
-    TrieDBMutBuilder, TrieError, TrieHash, TrieLayout, TrieMut,
+    CError, DBValue, NodeCodec, Trie, TrieDB, TrieDBBuilder, TrieDBIterator, TrieDBKeyIterator, TrieDBMutBuilder,
+    TrieError, TrieHash, TrieLayout, TrieMut,
 };
 
 use crate::{database::Inner, Error};
@@ -28,9 +28,7 @@ type TrieResult<T> = trie_db::Result<T, TrieHash<Layout>, CError<Layout>>;
 /// (fully) stored; anything else means a stored node is malformed.
 fn trie_error(inner: &Inner, root: H256, e: TrieError<TrieHash<Layout>, CError<Layout>>) -> Error {
     match e {
-        TrieError::InvalidStateRoot(_) | TrieError::IncompleteDatabase(_) => {
-            Error::StateUnavailable { root }
-        }
+        TrieError::InvalidStateRoot(_) | TrieError::IncompleteDatabase(_) => Error::StateUnavailable { root },
         other => inner.corrupt(format!("state trie at {root}: {other}")),
     }
 }
@@ -44,10 +42,7 @@ struct NodeReader<'a> {
 
 impl<'a> NodeReader<'a> {
     fn new(inner: &'a Inner) -> Self {
-        NodeReader {
-            inner,
-            error: Mutex::new(None),
-        }
+        NodeReader { inner, error: Mutex::new(None) }
     }
 
     fn fetch(&self, key: &[u8; 32]) -> Option<DBValue> {
@@ -91,9 +86,7 @@ pub struct StateView {
 
 impl fmt::Debug for StateView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StateView")
-            .field("root", &self.root)
-            .finish()
+        f.debug_struct("StateView").field("root", &self.root).finish()
     }
 }
 
@@ -107,10 +100,7 @@ impl StateView {
         self.root
     }
 
-    fn with_trie<R>(
-        &self,
-        f: impl FnOnce(&TrieDB<'_, '_, Layout>) -> TrieResult<R>,
-    ) -> Result<R, Error> {
+    fn with_trie<R>(&self, f: impl FnOnce(&TrieDB<'_, '_, Layout>) -> TrieResult<R>) -> Result<R, Error> {
         let reader = NodeReader::new(&self.inner);
         let root = self.root.0;
         let trie = TrieDBBuilder::<Layout>::new(&reader, &root).build();
@@ -133,12 +123,7 @@ impl StateView {
     ///
     /// # Errors
     /// As [`StateView::get`].
-    pub fn keys_paged(
-        &self,
-        prefix: &[u8],
-        count: usize,
-        start_after: Option<&[u8]>,
-    ) -> Result<Vec<Vec<u8>>, Error> {
+    pub fn keys_paged(&self, prefix: &[u8], count: usize, start_after: Option<&[u8]>) -> Result<Vec<Vec<u8>>, Error> {
         if count == 0 {
             return Ok(Vec::new());
         }
@@ -147,9 +132,7 @@ impl StateView {
         let seek = match start_after {
             Some(s) if s.starts_with(prefix) => Some(s),
             // Still read the root, so an unavailable state is reported as such.
-            Some(s) if s > prefix => {
-                return self.with_trie(|trie| trie.get(&[]).map(|_| Vec::new()))
-            }
+            Some(s) if s > prefix => return self.with_trie(|trie| trie.get(&[]).map(|_| Vec::new())),
             _ => None,
         };
         self.with_trie(|trie| {
@@ -285,15 +268,12 @@ pub(crate) fn compute_update(
         return Err(Error::StateUnavailable { root: parent_root });
     }
     let empty = Codec::empty_node();
-    let mut overlay = Overlay {
-        reader: NodeReader::new(inner),
-        changes: MemoryDB::from_null_node(empty, empty.to_vec()),
-    };
+    let mut overlay =
+        Overlay { reader: NodeReader::new(inner), changes: MemoryDB::from_null_node(empty, empty.to_vec()) };
     let mut root = parent_root.0;
     let result = (|| -> TrieResult<()> {
-        let mut trie = TrieDBMutBuilder::<Layout>::from_existing(&mut overlay, &mut root)
-            .disable_commit_on_drop()
-            .build();
+        let mut trie =
+            TrieDBMutBuilder::<Layout>::from_existing(&mut overlay, &mut root).disable_commit_on_drop().build();
         for (key, value) in changes {
             match value {
                 Some(value) => trie.insert(&key, &value)?,
@@ -317,12 +297,7 @@ pub(crate) fn compute_update(
     }
     inserted.sort_unstable_by_key(|(hash, _, _)| *hash);
     removed.sort_unstable();
-    Ok(StateUpdate {
-        root: H256(root),
-        parent_root,
-        inserted,
-        removed,
-    })
+    Ok(StateUpdate { root: H256(root), parent_root, inserted, removed })
 }
 
 #[cfg(test)]

@@ -52,11 +52,7 @@ pub trait ChainApi: Send + Sync + 'static {
     /// # Errors
     /// [`ValidationError::Invalid`] when the transaction is invalid for good at `at`,
     /// [`ValidationError::Unknown`] when validity cannot be determined.
-    fn validate(
-        &self,
-        at: &H256,
-        xt: &[u8],
-    ) -> Result<ValidTransaction, ValidationError<Self::Error>>;
+    fn validate(&self, at: &H256, xt: &[u8]) -> Result<ValidTransaction, ValidationError<Self::Error>>;
 
     /// The number of block `at`, used as the base of a transaction's `longevity` on submit.
     ///

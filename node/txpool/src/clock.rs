@@ -29,9 +29,7 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock frozen at the current real instant.
     pub fn new() -> Self {
-        ManualClock {
-            now: Mutex::new(Instant::now()),
-        }
+        ManualClock { now: Mutex::new(Instant::now()) }
     }
 
     /// Moves the clock forward by `by`.

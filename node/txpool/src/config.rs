@@ -34,11 +34,7 @@ impl Default for PoolConfig {
 
 impl PoolConfig {
     pub(crate) fn limits(&self) -> Limits {
-        Limits {
-            max_ready: self.max_ready,
-            max_future: self.max_future,
-            max_bytes: self.max_bytes,
-        }
+        Limits { max_ready: self.max_ready, max_future: self.max_future, max_bytes: self.max_bytes }
     }
 }
 

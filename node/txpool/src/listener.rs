@@ -33,13 +33,7 @@ impl Listeners {
     /// Registers a watcher for `hash`, replacing any previous one.
     pub fn watch(&mut self, hash: H256, sender: mpsc::UnboundedSender<TransactionStatus>) {
         self.in_block.remove(&hash);
-        self.watchers.insert(
-            hash,
-            Watch {
-                sender,
-                last_ready: None,
-            },
-        );
+        self.watchers.insert(hash, Watch { sender, last_ready: None });
     }
 
     /// Sends `status` to the watcher of `hash`, if any. A final status ends the watch.
@@ -65,11 +59,7 @@ impl Listeners {
             return;
         };
         if watch.last_ready != Some(ready) {
-            let status = if ready {
-                TransactionStatus::Ready
-            } else {
-                TransactionStatus::Future
-            };
+            let status = if ready { TransactionStatus::Ready } else { TransactionStatus::Future };
             self.send(hash, status);
         }
     }
@@ -113,11 +103,10 @@ impl Listeners {
     /// Announces a newly ready transaction. Lossy: a full subscriber misses it; closed
     /// subscribers are forgotten.
     pub fn notify_ready(&mut self, hash: H256) {
-        self.ready_sinks
-            .retain_mut(|sink| match sink.try_send(hash) {
-                Ok(()) => true,
-                Err(e) => !e.is_disconnected(),
-            });
+        self.ready_sinks.retain_mut(|sink| match sink.try_send(hash) {
+            Ok(()) => true,
+            Err(e) => !e.is_disconnected(),
+        });
     }
 
     #[cfg(test)]

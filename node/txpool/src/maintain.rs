@@ -40,12 +40,7 @@ impl<A: ChainApi> Pool<A> {
                 inner.base.remove(h);
                 inner.listeners.in_block(h, *block, number);
             }
-            let expired: Vec<H256> = inner
-                .base
-                .all()
-                .filter(|tx| tx.valid_till <= number)
-                .map(|tx| tx.hash)
-                .collect();
+            let expired: Vec<H256> = inner.base.all().filter(|tx| tx.valid_till <= number).map(|tx| tx.hash).collect();
             for h in &expired {
                 tracing::debug!(target: "txpool", hash = %h, "transaction expired (longevity)");
                 inner.base.remove(h);
@@ -59,15 +54,8 @@ impl<A: ChainApi> Pool<A> {
         };
         self.banned.lock().prune(self.clock.now());
 
-        let results: Revalidated<A::Error> = snapshot
-            .iter()
-            .map(|tx| {
-                (
-                    tx.hash,
-                    (tx.inserted_at, self.api.validate(block, &tx.data)),
-                )
-            })
-            .collect();
+        let results: Revalidated<A::Error> =
+            snapshot.iter().map(|tx| (tx.hash, (tx.inserted_at, self.api.validate(block, &tx.data)))).collect();
         drop(snapshot);
 
         let invalid = self.apply_revalidation(number, results, &baseline);
@@ -92,13 +80,7 @@ impl<A: ChainApi> Pool<A> {
             let tx = match results.remove(&tx.hash) {
                 // Only apply a result to the very submission that was validated.
                 Some((seq, result)) if seq == tx.inserted_at => match result {
-                    Ok(valid) => Arc::new(PoolTransaction::from_valid(
-                        tx.hash,
-                        tx.data.clone(),
-                        valid,
-                        number,
-                        seq,
-                    )),
+                    Ok(valid) => Arc::new(PoolTransaction::from_valid(tx.hash, tx.data.clone(), valid, number, seq)),
                     Err(ValidationError::Invalid(e)) => {
                         tracing::debug!(target: "txpool", hash = %tx.hash, error = %e, "transaction no longer valid");
                         inner.listeners.send(&tx.hash, TransactionStatus::Invalid);
@@ -116,9 +98,7 @@ impl<A: ChainApi> Pool<A> {
             match rebuilt.import(tx) {
                 Ok(imported) => {
                     for old in imported.usurped {
-                        inner
-                            .listeners
-                            .send(&old.hash, TransactionStatus::Usurped(hash));
+                        inner.listeners.send(&old.hash, TransactionStatus::Usurped(hash));
                     }
                 }
                 Err(e) => {
@@ -178,9 +158,7 @@ impl<A: ChainApi> Pool<A> {
                     }
                     continue;
                 }
-                Err(Error::InvalidTransaction(_)) | Err(Error::TemporarilyBanned) => {
-                    TransactionStatus::Invalid
-                }
+                Err(Error::InvalidTransaction(_)) | Err(Error::TemporarilyBanned) => TransactionStatus::Invalid,
                 Err(e) => {
                     tracing::debug!(target: "txpool", %hash, error = %e, "retracted transaction not re-added");
                     TransactionStatus::Dropped
@@ -199,9 +177,7 @@ impl<A: ChainApi> Pool<A> {
         let mut inner = self.inner.lock();
         for h in included {
             inner.base.remove(h);
-            inner
-                .listeners
-                .send(h, TransactionStatus::Finalized(*block));
+            inner.listeners.send(h, TransactionStatus::Finalized(*block));
         }
         Self::notify_flips(&mut inner, None);
     }

@@ -53,10 +53,7 @@ impl<A: ChainApi> Pool<A> {
             config,
             api,
             clock,
-            inner: Mutex::new(Inner {
-                base: BasePool::default(),
-                listeners: Listeners::default(),
-            }),
+            inner: Mutex::new(Inner { base: BasePool::default(), listeners: Listeners::default() }),
             banned: Mutex::new(BanList::default()),
             maintenance: Mutex::new(()),
             best_number: AtomicU32::new(0),
@@ -95,11 +92,7 @@ impl<A: ChainApi> Pool<A> {
     ///
     /// # Errors
     /// As [`Pool::submit`]; no watcher is created on error.
-    pub fn submit_and_watch(
-        &self,
-        at: &H256,
-        xt: Vec<u8>,
-    ) -> Result<(H256, Watcher), Error<A::Error>> {
+    pub fn submit_and_watch(&self, at: &H256, xt: Vec<u8>) -> Result<(H256, Watcher), Error<A::Error>> {
         let (sender, receiver) = mpsc::unbounded();
         let hash = self.submit_inner(at, xt, Some(sender))?;
         Ok((hash, receiver))
@@ -113,10 +106,7 @@ impl<A: ChainApi> Pool<A> {
     ) -> Result<H256, Error<A::Error>> {
         let hash = H256(blake2_256(&xt));
         if xt.len() > self.config.max_tx_size {
-            return Err(Error::TooLarge {
-                size: xt.len(),
-                max: self.config.max_tx_size,
-            });
+            return Err(Error::TooLarge { size: xt.len(), max: self.config.max_tx_size });
         }
         if self.is_banned(&hash) {
             return Err(Error::TemporarilyBanned);
@@ -124,10 +114,7 @@ impl<A: ChainApi> Pool<A> {
         if self.contains(&hash) {
             return Err(Error::AlreadyImported { hash });
         }
-        let number = self
-            .api
-            .block_number(at)
-            .unwrap_or_else(|| self.best_number.load(Ordering::Acquire));
+        let number = self.api.block_number(at).unwrap_or_else(|| self.best_number.load(Ordering::Acquire));
         let valid = match self.api.validate(at, &xt) {
             Ok(valid) => valid,
             Err(ValidationError::Invalid(e)) => {
@@ -230,11 +217,7 @@ impl<A: ChainApi> Pool<A> {
         let inner = self.inner.lock();
         let ready = inner.base.ready_ordered();
         let future = inner.base.future_by_arrival();
-        ready
-            .iter()
-            .chain(future.iter())
-            .map(|tx| tx.data.clone())
-            .collect()
+        ready.iter().chain(future.iter()).map(|tx| tx.data.clone()).collect()
     }
 
     /// The transaction with this hash, if in the pool.
@@ -278,9 +261,7 @@ impl<A: ChainApi> Pool<A> {
     pub fn on_broadcasted(&self, hash: &H256, peers: Vec<String>) {
         let mut inner = self.inner.lock();
         if inner.base.contains(hash) {
-            inner
-                .listeners
-                .send(hash, TransactionStatus::Broadcast(peers));
+            inner.listeners.send(hash, TransactionStatus::Broadcast(peers));
         }
     }
 

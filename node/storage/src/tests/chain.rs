@@ -28,14 +28,8 @@ fn check_chain(db: &Database, chain: &[Stored]) {
         assert_state(db, &block.header.state_root, &block.model);
     }
     assert_eq!(db.hash_at(chain.len() as u32).unwrap(), None);
-    assert_eq!(
-        db.justification(&chain[5].header.hash()).unwrap(),
-        Some(b"justification 5".to_vec())
-    );
-    assert_eq!(
-        db.justification(&chain[8].header.hash()).unwrap(),
-        Some(b"justification 8".to_vec())
-    );
+    assert_eq!(db.justification(&chain[5].header.hash()).unwrap(), Some(b"justification 5".to_vec()));
+    assert_eq!(db.justification(&chain[8].header.hash()).unwrap(), Some(b"justification 8".to_vec()));
     assert_eq!(db.justification(&chain[7].header.hash()).unwrap(), None);
     assert_eq!(db.header(&H256([7; 32])).unwrap(), None);
     assert_eq!(db.body(&H256([7; 32])).unwrap(), None);
@@ -48,16 +42,11 @@ fn commit_chain_and_read_back_after_reopen() {
     let mut chain: Vec<Stored> = Vec::new();
     {
         let db = open(dir.path(), StatePruning::Archive);
-        assert_eq!(
-            (db.genesis_hash(), db.best(), db.finalized()),
-            (None, None, None)
-        );
+        assert_eq!((db.genesis_hash(), db.best(), db.finalized()), (None, None, None));
         let mut rng = Rng::new(1);
         let mut model = Model::new();
         for n in 0..12u32 {
-            let mut changes: Changes = (0..10)
-                .map(|_| (rng.bytes(4), Some(rng.bytes(40))))
-                .collect();
+            let mut changes: Changes = (0..10).map(|_| (rng.bytes(4), Some(rng.bytes(40)))).collect();
             changes.push((b"block".to_vec(), Some(n.to_le_bytes().to_vec())));
             apply(&mut model, &changes);
             let mut c = block(&db, chain.last().map(|b| &b.header), changes, 0);
@@ -69,16 +58,10 @@ fn commit_chain_and_read_back_after_reopen() {
             let (body, xts) = (c.body.clone(), c.extrinsic_hashes.clone());
             let header = commit(&db, c);
             assert_eq!(db.best(), Some((header.hash(), n)));
-            chain.push(Stored {
-                header,
-                body,
-                xts,
-                model: model.clone(),
-            });
+            chain.push(Stored { header, body, xts, model: model.clone() });
         }
         assert_eq!(db.finalized(), Some((chain[5].header.hash(), 5)));
-        db.set_finalized(&chain[8].header.hash(), Some(b"justification 8".to_vec()))
-            .unwrap();
+        db.set_finalized(&chain[8].header.hash(), Some(b"justification 8".to_vec())).unwrap();
         check_chain(&db, &chain);
     }
     let db = open(dir.path(), StatePruning::Archive);
@@ -111,15 +94,7 @@ fn canonical_index_follows_best_across_reorgs() {
     // A longer side branch becoming best rewrites every height down to the fork point.
     let b5 = commit(&db, block(&db, Some(&b4), kv(50), 1));
     assert_eq!(db.best(), Some((b5.hash(), 5)));
-    assert_eq!(
-        (at(2), at(3), at(4), at(5)),
-        (
-            Some(b2.hash()),
-            Some(b3.hash()),
-            Some(b4.hash()),
-            Some(b5.hash())
-        )
-    );
+    assert_eq!((at(2), at(3), at(4), at(5)), (Some(b2.hash()), Some(b3.hash()), Some(b4.hash()), Some(b5.hash())));
 
     // A sibling at the same height replaces it.
     let c5 = commit(&db, block(&db, Some(&b4), kv(51), 2));
@@ -128,10 +103,7 @@ fn canonical_index_follows_best_across_reorgs() {
     // A shorter branch becoming best drops the old branch's higher entries.
     let d3 = commit(&db, block(&db, Some(&b2), kv(31), 3));
     assert_eq!(db.best(), Some((d3.hash(), 3)));
-    assert_eq!(
-        (at(2), at(3), at(4), at(5)),
-        (Some(b2.hash()), Some(d3.hash()), None, None)
-    );
+    assert_eq!((at(2), at(3), at(4), at(5)), (Some(b2.hash()), Some(d3.hash()), None, None));
     drop(db);
 
     let db = open(dir.path(), StatePruning::Archive);
@@ -143,25 +115,11 @@ fn canonical_index_follows_best_across_reorgs() {
     db.set_finalized(&b4.hash(), None).unwrap();
     assert_eq!(db.best(), Some((b4.hash(), 4)));
     assert_eq!(db.finalized(), Some((b4.hash(), 4)));
-    assert_eq!(
-        (at(3), at(4), at(5)),
-        (Some(b3.hash()), Some(b4.hash()), None)
-    );
+    assert_eq!((at(3), at(4), at(5)), (Some(b3.hash()), Some(b4.hash()), None));
 
     // Nothing may leave the finalized chain.
-    let err = db
-        .commit_block(block(&db, Some(&d3), kv(41), 4))
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::ConflictsWithFinalized {
-                finalized_number: 4,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let err = db.commit_block(block(&db, Some(&d3), kv(41), 4)).unwrap_err();
+    assert!(matches!(err, Error::ConflictsWithFinalized { finalized_number: 4, .. }), "{err}");
     let err = db.set_finalized(&a3.hash(), None).unwrap_err();
     assert!(matches!(err, Error::ConflictsWithFinalized { .. }), "{err}");
     let err = db.set_finalized(&b2.hash(), None).unwrap_err();
@@ -169,17 +127,10 @@ fn canonical_index_follows_best_across_reorgs() {
     assert_eq!(db.best(), Some((b4.hash(), 4)));
     assert_eq!(at(3), Some(b3.hash()));
     // Re-finalizing the finalized block is fine; descendants extend the chain.
-    db.set_finalized(&b4.hash(), Some(b"again".to_vec()))
-        .unwrap();
-    assert_eq!(
-        db.justification(&b4.hash()).unwrap(),
-        Some(b"again".to_vec())
-    );
+    db.set_finalized(&b4.hash(), Some(b"again".to_vec())).unwrap();
+    assert_eq!(db.justification(&b4.hash()).unwrap(), Some(b"again".to_vec()));
     let c6 = commit(&db, block(&db, Some(&c5), kv(60), 2));
-    assert_eq!(
-        (at(4), at(5), at(6)),
-        (Some(b4.hash()), Some(c5.hash()), Some(c6.hash()))
-    );
+    assert_eq!((at(4), at(5), at(6)), (Some(b4.hash()), Some(c5.hash()), Some(c6.hash())));
     let mut model = Model::new();
     for n in [0u8, 1, 2, 30, 40, 51, 60] {
         apply(&mut model, &kv(n));
@@ -200,20 +151,12 @@ fn invalid_commits_are_rejected_without_writing() {
     assert!(matches!(err, Error::BlockExists { .. }), "{err}");
 
     let err = db.commit_block(block(&db, None, kv(1), 1)).unwrap_err();
-    assert!(
-        matches!(err, Error::GenesisMismatch { stored, .. } if stored == g.hash()),
-        "{err}"
-    );
+    assert!(matches!(err, Error::GenesisMismatch { stored, .. } if stored == g.hash()), "{err}");
 
     let mut unknown_parent = g.clone();
     unknown_parent.digest.logs.clear();
-    let err = db
-        .commit_block(block(&db, Some(&unknown_parent), kv(1), 0))
-        .unwrap_err();
-    assert!(
-        matches!(err, Error::UnknownParent { parent, .. } if parent == unknown_parent.hash()),
-        "{err}"
-    );
+    let err = db.commit_block(block(&db, Some(&unknown_parent), kv(1), 0)).unwrap_err();
+    assert!(matches!(err, Error::UnknownParent { parent, .. } if parent == unknown_parent.hash()), "{err}");
 
     let mut c = block(&db, Some(&g), kv(1), 0);
     c.header.state_root = H256::zero();
@@ -222,9 +165,7 @@ fn invalid_commits_are_rejected_without_writing() {
 
     // An update computed on the wrong parent state.
     let mut c = block(&db, Some(&g), kv(1), 0);
-    c.state = db
-        .compute_state_update(&archive_primitives::trie::empty_root(), kv(1))
-        .unwrap();
+    c.state = db.compute_state_update(&archive_primitives::trie::empty_root(), kv(1)).unwrap();
     c.header.state_root = c.state.root;
     let err = db.commit_block(c).unwrap_err();
     assert!(matches!(err, Error::ParentStateMismatch { .. }), "{err}");
@@ -262,10 +203,7 @@ fn extrinsic_index_and_non_best_blocks() {
     assert_eq!(db.best(), Some((g.hash(), 0)));
     assert_eq!(db.hash_at(1).unwrap(), None);
     assert_eq!(db.extrinsic_location(&xt).unwrap(), Some((side.hash(), 1)));
-    assert_eq!(
-        db.state(&side.state_root).get(b"k").unwrap(),
-        Some(b"v".to_vec())
-    );
+    assert_eq!(db.state(&side.state_root).get(b"k").unwrap(), Some(b"v".to_vec()));
     // The empty genesis state is readable too.
     assert_eq!(db.state(&g.state_root).pairs(&[]).unwrap(), vec![]);
 }

@@ -16,9 +16,7 @@ const PRUNING: StatePruning = StatePruning::KeepBlocks(4);
 /// The deterministic state changes of block `n`: sets, overwrites and deletions.
 fn changes_of(n: u32) -> Changes {
     let mut rng = Rng::new(1000 + u64::from(n));
-    let mut changes: Changes = (0..40)
-        .map(|_| (vec![b'k', rng.below(200) as u8], Some(rng.bytes(36))))
-        .collect();
+    let mut changes: Changes = (0..40).map(|_| (vec![b'k', rng.below(200) as u8], Some(rng.bytes(36)))).collect();
     changes.extend((0..10).map(|_| (vec![b'k', rng.below(200) as u8], None)));
     changes.push((b"block".to_vec(), Some(n.to_le_bytes().to_vec())));
     changes
@@ -32,19 +30,13 @@ fn crash_child_process() {
         return;
     };
     let db = open(Path::new(&dir), PRUNING);
-    let mut parent = db
-        .best()
-        .map(|(hash, _)| db.header(&hash).unwrap().unwrap());
+    let mut parent = db.best().map(|(hash, _)| db.header(&hash).unwrap().unwrap());
     let mut out = std::io::stdout();
     loop {
         let n = parent.as_ref().map_or(0, |p| p.number + 1);
         let header = commit(&db, block(&db, parent.as_ref(), changes_of(n), 0));
         if n >= 2 && n.checked_rem(3) == Some(0) {
-            db.set_finalized(
-                &db.hash_at(n - 2).unwrap().unwrap(),
-                Some(n.to_le_bytes().to_vec()),
-            )
-            .unwrap();
+            db.set_finalized(&db.hash_at(n - 2).unwrap().unwrap(), Some(n.to_le_bytes().to_vec())).unwrap();
         }
         db.offchain_set(b"last", Some(&n.to_le_bytes())).unwrap();
         writeln!(out, "committed {n}").unwrap();
@@ -55,10 +47,7 @@ fn crash_child_process() {
 
 fn verify(db: &Database, acknowledged: u32) -> u32 {
     let (best_hash, best) = db.best().unwrap();
-    assert!(
-        best >= acknowledged,
-        "block #{acknowledged} was committed but best is #{best}"
-    );
+    assert!(best >= acknowledged, "block #{acknowledged} was committed but best is #{best}");
     assert_eq!(db.hash_at(best).unwrap(), Some(best_hash));
     assert_eq!(db.hash_at(best + 1).unwrap(), None);
     let mut child_hash = None;
@@ -67,12 +56,7 @@ fn verify(db: &Database, acknowledged: u32) -> u32 {
         let header = db.header(&hash).unwrap().unwrap();
         assert_eq!(header.number, n);
         if let Some(child_parent) = child_hash {
-            assert_eq!(
-                hash,
-                child_parent,
-                "canonical #{n} is not the parent of #{}",
-                n + 1
-            );
+            assert_eq!(hash, child_parent, "canonical #{n} is not the parent of #{}", n + 1);
         }
         assert_eq!(db.body(&hash).unwrap().map(|b| b.len()), Some(2));
         child_hash = Some(header.parent_hash);
@@ -89,12 +73,7 @@ fn verify(db: &Database, acknowledged: u32) -> u32 {
     let best_root = db.header(&best_hash).unwrap().unwrap().state_root;
     assert_state(db, &best_root, &model);
     let kept: Vec<H256> = (best.saturating_sub(4)..=best)
-        .map(|n| {
-            db.header(&db.hash_at(n).unwrap().unwrap())
-                .unwrap()
-                .unwrap()
-                .state_root
-        })
+        .map(|n| db.header(&db.hash_at(n).unwrap().unwrap()).unwrap().unwrap().state_root)
         .collect();
     assert_nodes_exactly(db, &kept);
     best
@@ -107,12 +86,7 @@ fn sigkill_mid_commit_leaves_a_consistent_database() {
     let mut acknowledged = 0;
     for round in 0..10u32 {
         let mut child = Command::new(&exe)
-            .args([
-                "tests::crash::crash_child_process",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["tests::crash::crash_child_process", "--exact", "--nocapture", "--test-threads=1"])
             .env(DIR_ENV, dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -138,10 +112,7 @@ fn sigkill_mid_commit_leaves_a_consistent_database() {
 
         let db = open(dir.path(), PRUNING);
         let best = verify(&db, acknowledged);
-        let last = db
-            .offchain_get(b"last")
-            .unwrap()
-            .map(|v| u32::from_le_bytes(v.try_into().unwrap()));
+        let last = db.offchain_get(b"last").unwrap().map(|v| u32::from_le_bytes(v.try_into().unwrap()));
         assert!(last.is_some_and(|l| l + 1 >= best && l >= acknowledged));
         acknowledged = best;
     }

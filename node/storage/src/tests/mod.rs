@@ -49,11 +49,7 @@ pub(crate) type Changes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 pub(crate) type Model = BTreeMap<Vec<u8>, Vec<u8>>;
 
 pub(crate) fn config(dir: &Path, pruning: StatePruning) -> DatabaseConfig {
-    DatabaseConfig {
-        path: dir.to_owned(),
-        state_pruning: pruning,
-        cache_size_mb: 8,
-    }
+    DatabaseConfig { path: dir.to_owned(), state_pruning: pruning, cache_size_mb: 8 }
 }
 
 pub(crate) fn open(dir: &Path, pruning: StatePruning) -> Database {
@@ -76,37 +72,20 @@ pub(crate) fn apply(model: &mut Model, changes: &Changes) {
 
 /// Builds a child of `parent` (or a genesis block) whose state is `changes` applied to the
 /// parent's state; `salt` distinguishes siblings. The result is `set_best`, not finalized.
-pub(crate) fn block(
-    db: &Database,
-    parent: Option<&Header>,
-    changes: Changes,
-    salt: u8,
-) -> BlockCommit {
+pub(crate) fn block(db: &Database, parent: Option<&Header>, changes: Changes, salt: u8) -> BlockCommit {
     let parent_root = parent.map_or_else(empty_root, |p| p.state_root);
     let state = db.compute_state_update(&parent_root, changes).unwrap();
     let number = parent.map_or(0, |p| p.number + 1);
-    let body: Vec<Vec<u8>> = (0..2u8)
-        .map(|i| vec![salt, i, number as u8, (number >> 8) as u8])
-        .collect();
+    let body: Vec<Vec<u8>> = (0..2u8).map(|i| vec![salt, i, number as u8, (number >> 8) as u8]).collect();
     let header = Header {
         parent_hash: parent.map_or_else(H256::zero, |p| p.hash()),
         number,
         state_root: state.root,
         extrinsics_root: ordered_trie_root(&body),
-        digest: Digest {
-            logs: vec![DigestItem::Other(vec![salt])],
-        },
+        digest: Digest { logs: vec![DigestItem::Other(vec![salt])] },
     };
     let extrinsic_hashes = body.iter().map(|xt| H256(blake2_256(xt))).collect();
-    BlockCommit {
-        header,
-        body,
-        extrinsic_hashes,
-        justification: None,
-        state,
-        set_best: true,
-        finalized: false,
-    }
+    BlockCommit { header, body, extrinsic_hashes, justification: None, state, set_best: true, finalized: false }
 }
 
 /// Commits `commit` and returns its header.
@@ -148,8 +127,5 @@ pub(crate) fn assert_nodes_exactly(db: &Database, roots: &[H256]) {
     let stored = stored_nodes(db);
     let leaked: Vec<_> = stored.difference(&reachable).collect();
     let missing: Vec<_> = reachable.difference(&stored).collect();
-    assert!(
-        leaked.is_empty() && missing.is_empty(),
-        "leaked {leaked:?}, missing {missing:?}"
-    );
+    assert!(leaked.is_empty() && missing.is_empty(), "leaked {leaked:?}, missing {missing:?}");
 }

@@ -49,31 +49,17 @@ fn rocksdb_of_another_program_is_foreign_and_untouched() {
         let other = DB::open(&opts, dir.path()).unwrap();
         other.put(b"their", b"data").unwrap();
     }
-    assert!(matches!(
-        open_err(dir.path()),
-        Error::ForeignDatabase { .. }
-    ));
-    assert_eq!(
-        DB::list_cf(&Options::default(), dir.path()).unwrap(),
-        vec!["default".to_owned()]
-    );
+    assert!(matches!(open_err(dir.path()), Error::ForeignDatabase { .. }));
+    assert_eq!(DB::list_cf(&Options::default(), dir.path()).unwrap(), vec!["default".to_owned()]);
 
     // Same column families as ours but a different magic.
     let dir = tempfile::tempdir().unwrap();
     drop(open(dir.path(), StatePruning::Archive));
     {
         let db = raw(dir.path());
-        db.put_cf(
-            db.cf_handle(columns::META).unwrap(),
-            columns::META_MAGIC,
-            b"someone-else",
-        )
-        .unwrap();
+        db.put_cf(db.cf_handle(columns::META).unwrap(), columns::META_MAGIC, b"someone-else").unwrap();
     }
-    assert!(matches!(
-        open_err(dir.path()),
-        Error::ForeignDatabase { .. }
-    ));
+    assert!(matches!(open_err(dir.path()), Error::ForeignDatabase { .. }));
 }
 
 #[test]
@@ -83,12 +69,7 @@ fn newer_format_version_is_unsupported() {
     {
         let db = raw(dir.path());
         let version = (FORMAT_VERSION + 1).to_le_bytes();
-        db.put_cf(
-            db.cf_handle(columns::META).unwrap(),
-            columns::META_VERSION,
-            version,
-        )
-        .unwrap();
+        db.put_cf(db.cf_handle(columns::META).unwrap(), columns::META_VERSION, version).unwrap();
     }
     let err = open_err(dir.path());
     assert!(
@@ -104,40 +85,27 @@ fn corruption_is_reported_not_panicked() {
     drop(open(dir.path(), StatePruning::Archive));
     std::fs::write(dir.path().join("CURRENT"), b"garbage").unwrap();
     let err = open_err(dir.path());
-    assert!(
-        matches!(err, Error::Corrupt { ref path, .. } if path == dir.path()),
-        "{err}"
-    );
+    assert!(matches!(err, Error::Corrupt { ref path, .. } if path == dir.path()), "{err}");
 
     // Undecodable records.
     let dir = tempfile::tempdir().unwrap();
     let hash = {
         let db = open(dir.path(), StatePruning::Archive);
-        commit(
-            &db,
-            block(&db, None, vec![(b"k".to_vec(), Some(vec![1; 40]))], 0),
-        )
-        .hash()
+        commit(&db, block(&db, None, vec![(b"k".to_vec(), Some(vec![1; 40]))], 0)).hash()
     };
     {
         let db = raw(dir.path());
-        db.put_cf(db.cf_handle(columns::BODIES).unwrap(), hash.0, [0xff])
-            .unwrap();
-        db.put_cf(db.cf_handle(columns::TX_INDEX).unwrap(), [9u8; 32], [1, 2])
-            .unwrap();
+        db.put_cf(db.cf_handle(columns::BODIES).unwrap(), hash.0, [0xff]).unwrap();
+        db.put_cf(db.cf_handle(columns::TX_INDEX).unwrap(), [9u8; 32], [1, 2]).unwrap();
     }
     let db = open(dir.path(), StatePruning::Archive);
     assert!(matches!(db.body(&hash), Err(Error::Corrupt { .. })));
-    assert!(matches!(
-        db.extrinsic_location(&H256([9; 32])),
-        Err(Error::Corrupt { .. })
-    ));
+    assert!(matches!(db.extrinsic_location(&H256([9; 32])), Err(Error::Corrupt { .. })));
     drop(db);
     // A best pointer to a header that is not there.
     {
         let db = raw(dir.path());
-        db.delete_cf(db.cf_handle(columns::HEADERS).unwrap(), hash.0)
-            .unwrap();
+        db.delete_cf(db.cf_handle(columns::HEADERS).unwrap(), hash.0).unwrap();
     }
     assert!(matches!(open_err(dir.path()), Error::Corrupt { .. }));
 }

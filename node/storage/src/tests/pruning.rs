@@ -34,24 +34,15 @@ fn keep_blocks_window_and_a_value_returning_to_an_earlier_one() {
     for n in 3..10u8 {
         push(&db, kv(b"y", &[n]), &mut chain);
         let best = chain.len() - 1;
-        let kept: Vec<H256> = chain[best - 2..]
-            .iter()
-            .map(|(h, _)| h.state_root)
-            .collect();
+        let kept: Vec<H256> = chain[best - 2..].iter().map(|(h, _)| h.state_root).collect();
         for (k, (header, model)) in chain.iter().enumerate() {
             if k + 2 >= best || kept.contains(&header.state_root) {
                 assert_state(&db, &header.state_root, model);
             } else {
-                assert!(
-                    unavailable(&db, &header.state_root),
-                    "state {k} should be pruned at best {best}"
-                );
+                assert!(unavailable(&db, &header.state_root), "state {k} should be pruned at best {best}");
             }
         }
-        assert_eq!(
-            db.state(&chain[best].0.state_root).get(b"x").unwrap(),
-            Some(b"A".repeat(40))
-        );
+        assert_eq!(db.state(&chain[best].0.state_root).get(b"x").unwrap(), Some(b"A".repeat(40)));
         assert_nodes_exactly(&db, &kept);
     }
     // Reopening keeps the pruning position; pruning continues where it stopped.
@@ -60,19 +51,8 @@ fn keep_blocks_window_and_a_value_returning_to_an_earlier_one() {
     let last = chain.last().unwrap().0.clone();
     let next = commit(&db, block(&db, Some(&last), kv(b"y", b"z"), 0));
     assert!(unavailable(&db, &chain[chain.len() - 3].0.state_root));
-    assert_state(
-        &db,
-        &chain[chain.len() - 2].0.state_root,
-        &chain[chain.len() - 2].1,
-    );
-    assert_nodes_exactly(
-        &db,
-        &[
-            chain[chain.len() - 2].0.state_root,
-            last.state_root,
-            next.state_root,
-        ],
-    );
+    assert_state(&db, &chain[chain.len() - 2].0.state_root, &chain[chain.len() - 2].1);
+    assert_nodes_exactly(&db, &[chain[chain.len() - 2].0.state_root, last.state_root, next.state_root]);
 }
 
 #[test]
@@ -99,13 +79,9 @@ fn abandoned_forks_are_pruned_without_leaks() {
     assert_state(
         &db,
         &s3.state_root,
-        &[
-            (b"g".to_vec(), b"G".repeat(40)),
-            (b"side".to_vec(), b"T".repeat(40)),
-            (b"x".to_vec(), b"1".repeat(40)),
-        ]
-        .into_iter()
-        .collect(),
+        &[(b"g".to_vec(), b"G".repeat(40)), (b"side".to_vec(), b"T".repeat(40)), (b"x".to_vec(), b"1".repeat(40))]
+            .into_iter()
+            .collect(),
     );
     let b4 = commit(&db, block(&db, Some(&b3), kv(b"x", b"4"), 0));
     // Height 2 is pruned: the side block there is abandoned with its state.
@@ -113,12 +89,7 @@ fn abandoned_forks_are_pruned_without_leaks() {
     assert_state(
         &db,
         &b2.state_root,
-        &[
-            (b"g".to_vec(), b"G".repeat(40)),
-            (b"x".to_vec(), b"2".repeat(40)),
-        ]
-        .into_iter()
-        .collect(),
+        &[(b"g".to_vec(), b"G".repeat(40)), (b"x".to_vec(), b"2".repeat(40))].into_iter().collect(),
     );
     let b5 = commit(&db, block(&db, Some(&b4), kv(b"x", b"5"), 0));
     assert!(unavailable(&db, &s3.state_root));
@@ -131,16 +102,7 @@ fn abandoned_forks_are_pruned_without_leaks() {
     assert!(db.header(&late_hash).unwrap().is_some());
     assert_nodes_exactly(&db, &[b3.state_root, b4.state_root, b5.state_root]);
     let err = db.commit_block(late_best).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::ReorgBelowPruningHorizon {
-                pruned_up_to: 3,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, Error::ReorgBelowPruningHorizon { pruned_up_to: 3, .. }), "{err}");
     assert_eq!(db.best(), Some((b5.hash(), 5)));
 }
 
@@ -172,10 +134,7 @@ fn reorg_inside_the_window_keeps_the_new_branch_and_prunes_the_old() {
         apply(&mut model, &c);
     }
     assert_state(&db, &b7.state_root, &model);
-    assert_nodes_exactly(
-        &db,
-        &[b4.state_root, b5.state_root, b6.state_root, b7.state_root],
-    );
+    assert_nodes_exactly(&db, &[b4.state_root, b5.state_root, b6.state_root, b7.state_root]);
 }
 
 #[test]
@@ -194,9 +153,6 @@ fn update_on_a_state_pruned_before_commit_is_refused() {
     let b2 = commit(&db, block(&db, Some(&b1), kv(b"x", b"2"), 0));
     assert!(unavailable(&db, &s1.state_root));
     let err = db.commit_block(on_side).unwrap_err();
-    assert!(
-        matches!(err, Error::StateUnavailable { root } if root == s1.state_root),
-        "{err}"
-    );
+    assert!(matches!(err, Error::StateUnavailable { root } if root == s1.state_root), "{err}");
     assert_nodes_exactly(&db, &[b1.state_root, b2.state_root]);
 }

@@ -8,9 +8,7 @@ use crate::Error;
 /// A key from a small alphabet so that keys share prefixes and trie branches.
 fn key(rng: &mut Rng) -> Vec<u8> {
     let len = 1 + rng.below(6) as usize;
-    (0..len)
-        .map(|_| b"abcd\x00\xff"[rng.below(6) as usize])
-        .collect()
+    (0..len).map(|_| b"abcd\x00\xff"[rng.below(6) as usize]).collect()
 }
 
 #[test]
@@ -30,10 +28,7 @@ fn update_roots_match_trie_root_and_old_states_stay_readable_in_archive_mode() {
         // Deletions of existing keys, of absent keys, and a set-then-delete in one update.
         let existing: Vec<Vec<u8>> = model.keys().cloned().collect();
         for _ in 0..existing.len().min(40) {
-            changes.push((
-                existing[rng.below(existing.len() as u64) as usize].clone(),
-                None,
-            ));
+            changes.push((existing[rng.below(existing.len() as u64) as usize].clone(), None));
         }
         changes.push((b"zz-absent".to_vec(), None));
         changes.push((b"zz-temp".to_vec(), Some(b"x".to_vec())));
@@ -41,10 +36,7 @@ fn update_roots_match_trie_root_and_old_states_stay_readable_in_archive_mode() {
         apply(&mut model, &changes);
 
         let update = db
-            .compute_state_update(
-                &parent.as_ref().map_or_else(empty_root, |p| p.state_root),
-                changes.clone(),
-            )
+            .compute_state_update(&parent.as_ref().map_or_else(empty_root, |p| p.state_root), changes.clone())
             .unwrap();
         assert_eq!(update.root, trie_root(model.iter()), "block {n}");
         // Computing does not write: the new root is not readable until committed.
@@ -53,10 +45,7 @@ fn update_roots_match_trie_root_and_old_states_stay_readable_in_archive_mode() {
         }
         let header = commit(&db, block(&db, parent.as_ref(), changes, 0));
         assert_eq!(header.state_root, update.root);
-        assert!(
-            model.len() > 50,
-            "the test should keep a few hundred keys around"
-        );
+        assert!(model.len() > 50, "the test should keep a few hundred keys around");
         history.push((header.state_root, model.clone()));
         parent = Some(header);
     }
@@ -67,10 +56,7 @@ fn update_roots_match_trie_root_and_old_states_stay_readable_in_archive_mode() {
     }
     // Removing everything gives the empty root.
     let all: Changes = model.keys().map(|k| (k.clone(), None)).collect();
-    assert_eq!(
-        db.compute_state_update(&history[7].0, all).unwrap().root,
-        empty_root()
-    );
+    assert_eq!(db.compute_state_update(&history[7].0, all).unwrap().root, empty_root());
 }
 
 #[test]
@@ -87,11 +73,7 @@ fn keys_paged_filters_orders_and_paginates() {
     let g = commit(&db, block(&db, None, changes.clone(), 0));
     let view = db.state(&g.state_root);
 
-    let mut expected: Vec<Vec<u8>> = changes
-        .iter()
-        .map(|(k, _)| k.clone())
-        .filter(|k| k.starts_with(b"p/"))
-        .collect();
+    let mut expected: Vec<Vec<u8>> = changes.iter().map(|(k, _)| k.clone()).filter(|k| k.starts_with(b"p/")).collect();
     expected.sort();
     assert_eq!(view.keys_paged(b"p/", 1000, None).unwrap(), expected);
 
@@ -110,28 +92,12 @@ fn keys_paged_filters_orders_and_paginates() {
     assert_eq!(paged, expected);
 
     // start_after between keys, below the prefix, above the prefix range.
-    let after = view
-        .keys_paged(b"p/", 3, Some(&[b'p', b'/', 100][..]))
-        .unwrap();
-    let want: Vec<_> = expected
-        .iter()
-        .filter(|k| k.as_slice() > &[b'p', b'/', 100][..])
-        .take(3)
-        .cloned()
-        .collect();
+    let after = view.keys_paged(b"p/", 3, Some(&[b'p', b'/', 100][..])).unwrap();
+    let want: Vec<_> = expected.iter().filter(|k| k.as_slice() > &[b'p', b'/', 100][..]).take(3).cloned().collect();
     assert_eq!(after, want);
-    assert_eq!(
-        view.keys_paged(b"p/", 2, Some(b"a")).unwrap(),
-        expected[..2].to_vec()
-    );
-    assert_eq!(
-        view.keys_paged(b"p/", 5, Some(b"p0")).unwrap(),
-        Vec::<Vec<u8>>::new()
-    );
-    assert_eq!(
-        view.keys_paged(b"p/", 0, None).unwrap(),
-        Vec::<Vec<u8>>::new()
-    );
+    assert_eq!(view.keys_paged(b"p/", 2, Some(b"a")).unwrap(), expected[..2].to_vec());
+    assert_eq!(view.keys_paged(b"p/", 5, Some(b"p0")).unwrap(), Vec::<Vec<u8>>::new());
+    assert_eq!(view.keys_paged(b"p/", 0, None).unwrap(), Vec::<Vec<u8>>::new());
 
     // The empty prefix lists everything in order; `p` includes the key equal to the prefix.
     let all = view.keys_paged(&[], 1000, None).unwrap();
@@ -140,10 +106,7 @@ fn keys_paged_filters_orders_and_paginates() {
     assert_eq!(all, sorted);
     assert_eq!(all.len(), 102);
     assert_eq!(view.keys_paged(b"p", 1, None).unwrap(), vec![b"p".to_vec()]);
-    assert_eq!(
-        view.keys_paged(b"p", 2, Some(b"p")).unwrap(),
-        expected[..2].to_vec()
-    );
+    assert_eq!(view.keys_paged(b"p", 2, Some(b"p")).unwrap(), expected[..2].to_vec());
 
     let pairs = view.pairs(b"q").unwrap();
     assert_eq!(pairs.len(), 50);
@@ -156,28 +119,17 @@ fn keys_paged_filters_orders_and_paginates() {
 fn unknown_roots_are_state_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     let db = open(dir.path(), StatePruning::Archive);
-    commit(
-        &db,
-        block(&db, None, vec![(b"k".to_vec(), Some(vec![1; 40]))], 0),
-    );
+    commit(&db, block(&db, None, vec![(b"k".to_vec(), Some(vec![1; 40]))], 0));
     let root = H256([0xab; 32]);
     let view = db.state(&root);
     assert_eq!(view.root(), root);
-    let unavailable =
-        |r: Result<_, Error>| matches!(r, Err(Error::StateUnavailable { root: r }) if r == root);
+    let unavailable = |r: Result<_, Error>| matches!(r, Err(Error::StateUnavailable { root: r }) if r == root);
     assert!(unavailable(view.get(b"k").map(|_| ())));
     assert!(unavailable(view.keys_paged(b"", 10, None).map(|_| ())));
-    assert!(unavailable(
-        view.keys_paged(b"a", 10, Some(b"b")).map(|_| ())
-    ));
+    assert!(unavailable(view.keys_paged(b"a", 10, Some(b"b")).map(|_| ())));
     assert!(unavailable(view.pairs(b"").map(|_| ())));
-    assert!(unavailable(
-        db.compute_state_update(&root, vec![(b"k".to_vec(), None)])
-            .map(|_| ())
-    ));
-    assert!(unavailable(
-        db.compute_state_update(&root, vec![]).map(|_| ())
-    ));
+    assert!(unavailable(db.compute_state_update(&root, vec![(b"k".to_vec(), None)]).map(|_| ())));
+    assert!(unavailable(db.compute_state_update(&root, vec![]).map(|_| ())));
     assert!(!db.has_state(&root).unwrap());
     assert!(db.has_state(&empty_root()).unwrap());
     // Views are shareable across threads.

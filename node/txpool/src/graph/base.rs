@@ -89,12 +89,7 @@ impl BasePool {
 
     /// Future transactions in arrival order.
     pub fn future_by_arrival(&self) -> Vec<Arc<PoolTransaction>> {
-        let mut v: Vec<_> = self
-            .txs
-            .values()
-            .filter(|e| !e.ready)
-            .map(|e| e.tx.clone())
-            .collect();
+        let mut v: Vec<_> = self.txs.values().filter(|e| !e.ready).map(|e| e.tx.clone()).collect();
         v.sort_by_key(|t| t.inserted_at);
         v
     }
@@ -123,24 +118,14 @@ impl BasePool {
         if tx.requires.iter().any(|t| tx.provides.contains(t)) {
             return Err(ImportError::CycleDetected);
         }
-        let mut conflicts: Vec<H256> = tx
-            .provides
-            .iter()
-            .filter_map(|t| self.providers.get(t))
-            .copied()
-            .collect();
+        let mut conflicts: Vec<H256> = tx.provides.iter().filter_map(|t| self.providers.get(t)).copied().collect();
         conflicts.sort_unstable();
         conflicts.dedup();
         if !conflicts.is_empty() {
-            let old = conflicts
-                .iter()
-                .filter_map(|h| self.txs.get(h))
-                .fold(0u64, |acc, e| acc.saturating_add(e.tx.priority));
+            let old =
+                conflicts.iter().filter_map(|h| self.txs.get(h)).fold(0u64, |acc, e| acc.saturating_add(e.tx.priority));
             if old >= tx.priority {
-                return Err(ImportError::TooLowPriority {
-                    old,
-                    new: tx.priority,
-                });
+                return Err(ImportError::TooLowPriority { old, new: tx.priority });
             }
         }
         if self.creates_cycle(&tx, &conflicts) {
@@ -158,22 +143,14 @@ impl BasePool {
         self.future_bytes += tx.bytes();
         self.txs.insert(hash, Entry { tx, ready: false });
         self.promote(hash);
-        Ok(Imported {
-            ready: self.is_ready(&hash) == Some(true),
-            usurped,
-        })
+        Ok(Imported { ready: self.is_ready(&hash) == Some(true), usurped })
     }
 
     /// Whether adding `tx` (after removing `replaced`) would close a dependency cycle: some
     /// transaction it (transitively) depends on requires a tag `tx` provides.
     fn creates_cycle(&self, tx: &PoolTransaction, replaced: &[H256]) -> bool {
         let mut visited = HashSet::new();
-        let mut stack: Vec<H256> = tx
-            .requires
-            .iter()
-            .filter_map(|t| self.providers.get(t))
-            .copied()
-            .collect();
+        let mut stack: Vec<H256> = tx.requires.iter().filter_map(|t| self.providers.get(t)).copied().collect();
         while let Some(h) = stack.pop() {
             if replaced.contains(&h) || !visited.insert(h) {
                 continue;
@@ -184,13 +161,7 @@ impl BasePool {
             if dep.tx.requires.iter().any(|t| tx.provides.contains(t)) {
                 return true;
             }
-            stack.extend(
-                dep.tx
-                    .requires
-                    .iter()
-                    .filter_map(|t| self.providers.get(t))
-                    .copied(),
-            );
+            stack.extend(dep.tx.requires.iter().filter_map(|t| self.providers.get(t)).copied());
         }
         false
     }
@@ -226,12 +197,7 @@ impl BasePool {
     }
 
     fn requirements_met(&self, tx: &PoolTransaction) -> bool {
-        tx.requires.iter().all(|t| {
-            self.providers
-                .get(t)
-                .and_then(|p| self.txs.get(p))
-                .is_some_and(|e| e.ready)
-        })
+        tx.requires.iter().all(|t| self.providers.get(t).and_then(|p| self.txs.get(p)).is_some_and(|e| e.ready))
     }
 
     fn set_ready(&mut self, hash: &H256, ready: bool) {
@@ -281,11 +247,8 @@ impl BasePool {
     /// Moves back to future every ready transaction that (transitively) required one of `tags`
     /// and no longer has all its requirements met.
     fn demote_dependents_of(&mut self, tags: &[Tag]) {
-        let mut stack: Vec<H256> = tags
-            .iter()
-            .filter_map(|t| self.dependents.get(t))
-            .flat_map(|s| s.iter().copied())
-            .collect();
+        let mut stack: Vec<H256> =
+            tags.iter().filter_map(|t| self.dependents.get(t)).flat_map(|s| s.iter().copied()).collect();
         while let Some(h) = stack.pop() {
             let Some(entry) = self.txs.get(&h) else {
                 continue;
@@ -309,12 +272,7 @@ impl BasePool {
         let mut flips: Vec<(H256, bool)> = self
             .journal
             .drain()
-            .filter_map(|(h, was)| {
-                self.txs
-                    .get(&h)
-                    .filter(|e| e.ready != was)
-                    .map(|e| (h, e.ready))
-            })
+            .filter_map(|(h, was)| self.txs.get(&h).filter(|e| e.ready != was).map(|e| (h, e.ready)))
             .collect();
         flips.sort_by_key(|(h, _)| self.txs.get(h).map(|e| e.tx.inserted_at));
         flips

@@ -23,9 +23,7 @@ impl BasePool {
         let mut evicted = Vec::new();
         loop {
             let over_bytes = self.ready_bytes() + self.future_bytes() > limits.max_bytes;
-            let victim = if self.future_count() > limits.max_future
-                || (over_bytes && self.future_count() > 0)
-            {
+            let victim = if self.future_count() > limits.max_future || (over_bytes && self.future_count() > 0) {
                 self.future_index.first()
             } else if self.ready_count() > limits.max_ready || over_bytes {
                 self.ready_index.first()

@@ -44,13 +44,7 @@ pub struct PoolTransaction {
 
 impl PoolTransaction {
     /// Builds a pool entry from a validation result obtained at block number `at`.
-    pub(crate) fn from_valid(
-        hash: H256,
-        data: Vec<u8>,
-        valid: ValidTransaction,
-        at: BlockNumber,
-        seq: u64,
-    ) -> Self {
+    pub(crate) fn from_valid(hash: H256, data: Vec<u8>, valid: ValidTransaction, at: BlockNumber, seq: u64) -> Self {
         let till = u64::from(at).saturating_add(valid.longevity);
         PoolTransaction {
             hash,

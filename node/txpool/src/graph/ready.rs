@@ -13,11 +13,7 @@ impl BasePool {
     /// transaction providing a tag it requires; among those whose dependencies are already
     /// listed, the highest priority comes first, then the earliest arrival.
     pub fn ready_ordered(&self) -> Vec<Arc<PoolTransaction>> {
-        let ready: Vec<&Arc<PoolTransaction>> = self
-            .ready_index
-            .iter()
-            .filter_map(|(_, _, h)| self.get(h))
-            .collect();
+        let ready: Vec<&Arc<PoolTransaction>> = self.ready_index.iter().filter_map(|(_, _, h)| self.get(h)).collect();
         let mut pending: HashMap<H256, usize> = HashMap::with_capacity(ready.len());
         let mut unlocks: HashMap<H256, Vec<H256>> = HashMap::new();
         let mut heap = BinaryHeap::new();

@@ -35,10 +35,7 @@ fn block_import_removes_included_drops_stale_and_promotes_future() {
     assert_eq!(f.ready_ids(), vec![(1, 1), (2, 1)]);
     assert_eq!(f.pool.status().future, 0);
     assert_eq!(ready_rx.try_recv().ok(), Some(b1));
-    assert!(
-        ready_rx.try_recv().is_err(),
-        "only the promoted one is announced"
-    );
+    assert!(ready_rx.try_recv().is_err(), "only the promoted one is announced");
     assert_eq!(f.pool.best_number(), 1);
 }
 
@@ -46,12 +43,7 @@ fn block_import_removes_included_drops_stale_and_promotes_future() {
 fn revalidation_takes_new_tags_and_keeps_unknown() {
     let f = fixture();
     f.submit(&TestTx::new(1, 2, 0));
-    assert_eq!(
-        f.pool
-            .get(&hash_of(&xt(1, 2, 0)))
-            .map(|t| t.requires.clone()),
-        Some(vec![tag(1, 1)])
-    );
+    assert_eq!(f.pool.get(&hash_of(&xt(1, 2, 0))).map(|t| t.requires.clone()), Some(vec![tag(1, 1)]));
     let b = block(1);
     f.api().unknown_at(b);
     f.pool.on_block_imported(&b, 1, &[]);
@@ -74,11 +66,7 @@ fn finalized_ends_watchers() {
     f.pool.on_block_finalized(&b, &[h]);
     assert_eq!(
         drain(&mut w),
-        vec![
-            TransactionStatus::Ready,
-            TransactionStatus::InBlock(b),
-            TransactionStatus::Finalized(b)
-        ]
+        vec![TransactionStatus::Ready, TransactionStatus::InBlock(b), TransactionStatus::Finalized(b)]
     );
     assert!(ended(&mut w));
     assert_eq!(f.pool.inner.lock().listeners.watcher_count(), 0);
@@ -89,29 +77,18 @@ fn finality_timeout_after_many_blocks() {
     let f = fixture();
     let (h, mut w) = f.watch(&TestTx::new(1, 0, 0));
     f.pool.on_block_imported(&block(1), 1, &[h]);
-    f.pool.on_block_imported(
-        &block(FINALITY_TIMEOUT_BLOCKS),
-        FINALITY_TIMEOUT_BLOCKS,
-        &[],
-    );
+    f.pool.on_block_imported(&block(FINALITY_TIMEOUT_BLOCKS), FINALITY_TIMEOUT_BLOCKS, &[]);
     assert!(!ended(&mut w));
     let last = block(1 + FINALITY_TIMEOUT_BLOCKS);
-    f.pool
-        .on_block_imported(&last, 1 + FINALITY_TIMEOUT_BLOCKS, &[]);
-    assert_eq!(
-        drain(&mut w),
-        vec![TransactionStatus::FinalityTimeout(block(1))]
-    );
+    f.pool.on_block_imported(&last, 1 + FINALITY_TIMEOUT_BLOCKS, &[]);
+    assert_eq!(drain(&mut w), vec![TransactionStatus::FinalityTimeout(block(1))]);
     assert!(ended(&mut w));
 }
 
 #[test]
 fn longevity_expiry_drops_with_invalid() {
     let f = fixture();
-    let (h, mut w) = f.watch(&TestTx {
-        longevity: 3,
-        ..TestTx::new(1, 0, 0)
-    });
+    let (h, mut w) = f.watch(&TestTx { longevity: 3, ..TestTx::new(1, 0, 0) });
     assert_eq!(f.pool.get(&h).map(|t| t.valid_till), Some(3));
     f.pool.on_block_imported(&block(2), 2, &[]);
     assert!(f.pool.contains(&h));
@@ -119,20 +96,14 @@ fn longevity_expiry_drops_with_invalid() {
     f.pool.on_block_imported(&block_on(1, 9), 9, &[]);
     assert!(!f.pool.contains(&h));
     assert_eq!(f.api().validations(), calls, "expired before re-validation");
-    assert_eq!(
-        drain(&mut w),
-        vec![TransactionStatus::Ready, TransactionStatus::Invalid]
-    );
+    assert_eq!(drain(&mut w), vec![TransactionStatus::Ready, TransactionStatus::Invalid]);
     assert!(ended(&mut w));
 }
 
 #[test]
 fn longevity_counts_from_the_submission_block() {
     let f = fixture();
-    let tx = TestTx {
-        longevity: 3,
-        ..TestTx::new(1, 0, 0)
-    };
+    let tx = TestTx { longevity: 3, ..TestTx::new(1, 0, 0) };
     let h = f.pool.submit(&block(10), tx.bytes()).expect("submit");
     assert_eq!(f.pool.get(&h).map(|t| t.valid_till), Some(13));
 }
@@ -152,14 +123,10 @@ fn retracted_transactions_come_back() {
 
     // Re-org: block 1 is retracted in favour of 1' where neither is included.
     let b1p = block_on(1, 1);
-    f.pool
-        .on_block_retracted(&b1, vec![xt(1, 0, 0), xt(2, 0, 0)], &b1p);
+    f.pool.on_block_retracted(&b1, vec![xt(1, 0, 0), xt(2, 0, 0)], &b1p);
     f.pool.on_block_imported(&b1p, 1, &[]);
     assert!(f.pool.contains(&h));
-    assert!(
-        f.pool.contains(&other),
-        "ban lifted for retracted transactions"
-    );
+    assert!(f.pool.contains(&other), "ban lifted for retracted transactions");
     assert_eq!(
         drain(&mut w),
         vec![
@@ -174,13 +141,7 @@ fn retracted_transactions_come_back() {
     f.api().set_nonce(b2, 1, 1);
     f.pool.on_block_imported(&b2, 2, &[h]);
     f.pool.on_block_finalized(&b2, &[h]);
-    assert_eq!(
-        drain(&mut w),
-        vec![
-            TransactionStatus::InBlock(b2),
-            TransactionStatus::Finalized(b2)
-        ]
-    );
+    assert_eq!(drain(&mut w), vec![TransactionStatus::InBlock(b2), TransactionStatus::Finalized(b2)]);
     assert!(ended(&mut w));
 }
 
@@ -203,29 +164,16 @@ fn retracted_transaction_invalid_at_new_head_is_reported() {
         ]
     );
     assert!(ended(&mut w));
-    assert!(matches!(
-        f.pool.submit(&b1p, xt(1, 0, 0)),
-        Err(Error::TemporarilyBanned)
-    ));
+    assert!(matches!(f.pool.submit(&b1p, xt(1, 0, 0)), Err(Error::TemporarilyBanned)));
 }
 
 #[test]
 fn revalidation_respects_limits_and_keeps_arrival_order() {
-    let f = fixture_with(PoolConfig {
-        max_ready: 3,
-        ..PoolConfig::default()
-    });
+    let f = fixture_with(PoolConfig { max_ready: 3, ..PoolConfig::default() });
     f.submit(&TestTx::new(1, 0, 1));
     f.submit(&TestTx::new(2, 0, 1));
     f.submit(&TestTx::new(3, 0, 1));
     f.pool.on_block_imported(&block(1), 1, &[]);
     assert_eq!(f.ready_ids(), vec![(1, 0), (2, 0), (3, 0)]);
-    assert_eq!(
-        f.pool
-            .ready()
-            .iter()
-            .map(|t| t.inserted_at)
-            .collect::<Vec<_>>(),
-        vec![0, 1, 2]
-    );
+    assert_eq!(f.pool.ready().iter().map(|t| t.inserted_at).collect::<Vec<_>>(), vec![0, 1, 2]);
 }

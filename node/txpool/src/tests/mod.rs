@@ -14,8 +14,7 @@ use parity_scale_codec::{Decode, Encode};
 use parking_lot::Mutex;
 
 use crate::{
-    ChainApi, ManualClock, Pool, PoolConfig, Tag, TransactionStatus, ValidTransaction,
-    ValidationError, Watcher,
+    ChainApi, ManualClock, Pool, PoolConfig, Tag, TransactionStatus, ValidTransaction, ValidationError, Watcher,
 };
 
 /// Validation outcome forced by a test transaction.
@@ -110,11 +109,7 @@ pub struct TestApi {
 impl TestApi {
     /// Sets the nonce of `sender` in the state after `block`.
     pub fn set_nonce(&self, block: H256, sender: u8, nonce: u32) {
-        self.nonces
-            .lock()
-            .entry(block)
-            .or_default()
-            .insert(sender, nonce);
+        self.nonces.lock().entry(block).or_default().insert(sender, nonce);
     }
     pub fn unknown_at(&self, block: H256) {
         self.unknown_at.lock().push(block);
@@ -127,46 +122,26 @@ impl TestApi {
 impl ChainApi for TestApi {
     type Error = TestError;
 
-    fn validate(
-        &self,
-        at: &H256,
-        xt: &[u8],
-    ) -> Result<ValidTransaction, ValidationError<TestError>> {
+    fn validate(&self, at: &H256, xt: &[u8]) -> Result<ValidTransaction, ValidationError<TestError>> {
         self.validations.fetch_add(1, Ordering::SeqCst);
         if self.unknown_at.lock().contains(at) {
             return Err(ValidationError::Unknown(TestError::CannotLookup));
         }
-        let tx = TestTx::decode(&mut &xt[..])
-            .map_err(|_| ValidationError::Invalid(TestError::BadFormat))?;
+        let tx = TestTx::decode(&mut &xt[..]).map_err(|_| ValidationError::Invalid(TestError::BadFormat))?;
         match tx.kind {
             Kind::Normal => {}
             Kind::BadProof => return Err(ValidationError::Invalid(TestError::BadProof)),
             Kind::Unknown => return Err(ValidationError::Unknown(TestError::CannotLookup)),
         }
-        let state = self
-            .nonces
-            .lock()
-            .get(at)
-            .and_then(|m| m.get(&tx.sender).copied())
-            .unwrap_or(0);
+        let state = self.nonces.lock().get(at).and_then(|m| m.get(&tx.sender).copied()).unwrap_or(0);
         if tx.nonce < state {
             return Err(ValidationError::Invalid(TestError::Stale));
         }
-        let mut requires = if tx.nonce > state {
-            vec![tag(tx.sender, tx.nonce - 1)]
-        } else {
-            vec![]
-        };
+        let mut requires = if tx.nonce > state { vec![tag(tx.sender, tx.nonce - 1)] } else { vec![] };
         requires.extend(tx.extra_requires);
         let mut provides = vec![tag(tx.sender, tx.nonce)];
         provides.extend(tx.extra_provides);
-        Ok(ValidTransaction {
-            priority: tx.tip,
-            requires,
-            provides,
-            longevity: tx.longevity,
-            propagate: true,
-        })
+        Ok(ValidTransaction { priority: tx.tip, requires, provides, longevity: tx.longevity, propagate: true })
     }
 
     fn block_number(&self, at: &H256) -> Option<BlockNumber> {
@@ -199,9 +174,7 @@ impl Fixture {
     }
 
     pub fn watch(&self, tx: &TestTx) -> (H256, Watcher) {
-        self.pool
-            .submit_and_watch(&block(0), tx.bytes())
-            .expect("submit_and_watch")
+        self.pool.submit_and_watch(&block(0), tx.bytes()).expect("submit_and_watch")
     }
 
     /// `(sender, nonce)` of the ready transactions, in inclusion order.
