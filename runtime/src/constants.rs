@@ -25,8 +25,9 @@ pub const MAX_LOCKS: u32 = 50;
 
 /// Weight of one second of computation on the reference machine, in picoseconds.
 pub const WEIGHT_REF_TIME_PER_SECOND: u64 = 1_000_000_000_000;
-/// Block weight limit: 2 s of computation (the dev slot is 2 s; import must keep up).
-pub const MAX_BLOCK_WEIGHT: Weight = Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, 5 * 1024 * 1024);
+/// Block weight limit: 2 s of computation (the dev slot is 2 s; import must keep up). Proof
+/// size is unlimited: a solo chain ships no storage proofs (as Substrate solo chains configure).
+pub const MAX_BLOCK_WEIGHT: Weight = Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
 /// Share of block weight and length ordinary transactions may use (the rest is operational).
 pub const NORMAL_DISPATCH_RATIO_PERCENT: u64 = 75;
 /// Block length limit: 5 MiB.

@@ -122,10 +122,16 @@ fn import(args: ImportBench) -> anyhow::Result<()> {
     let importer = open(&tmp.path().join("importer"), &spec)?;
     let recover_single = recover_rate(args.calibration)?;
     let start = Instant::now();
+    let mut phases = archive_client::ImportTimings::default();
     for block in &blocks {
-        importer.import_block(block.clone(), None, true)?;
+        let t = importer.import_block(block.clone(), None, true)?.timings;
+        phases.verify += t.verify;
+        phases.execute += t.execute;
+        phases.state_root += t.state_root;
+        phases.commit += t.commit;
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let per_tx_us = |d: Duration| d.as_secs_f64() * 1e6 / (f64::from(args.txs) * f64::from(args.blocks));
     let total = f64::from(args.txs) * f64::from(args.blocks);
     let import_tx_per_s = total / elapsed;
     let recover_after = recover_rate(args.calibration)?;
@@ -143,6 +149,12 @@ fn import(args: ImportBench) -> anyhow::Result<()> {
                 "blocks": args.blocks,
                 "threads": threads,
                 "seconds": elapsed,
+                "us_per_tx": {
+                    "verify": per_tx_us(phases.verify),
+                    "execute": per_tx_us(phases.execute),
+                    "state_root": per_tx_us(phases.state_root),
+                    "commit": per_tx_us(phases.commit),
+                },
             })
         );
     } else {
@@ -150,6 +162,13 @@ fn import(args: ImportBench) -> anyhow::Result<()> {
         println!("recover_per_s_single_core  {recover:.0}");
         println!(
             "ratio                      {ratio:.2}   (goal >= 1.0; {threads} threads, {total} txs in {elapsed:.2}s)"
+        );
+        println!(
+            "µs per tx: verify {:.1} (parallel), execute {:.1}, state root {:.1}, commit {:.1}",
+            per_tx_us(phases.verify),
+            per_tx_us(phases.execute),
+            per_tx_us(phases.state_root),
+            per_tx_us(phases.commit)
         );
     }
     Ok(())

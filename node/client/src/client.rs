@@ -63,6 +63,19 @@ pub struct BuiltBlock {
     pub rejected: Vec<(H256, TransactionValidityError)>,
 }
 
+/// Where an import spent its time (zero for phases that did not run, e.g. own blocks).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportTimings {
+    /// Seal check and signature recovery (parallel).
+    pub verify: std::time::Duration,
+    /// Executing the extrinsics.
+    pub execute: std::time::Duration,
+    /// Computing the new state root (trie updates).
+    pub state_root: std::time::Duration,
+    /// Writing the block (one RocksDB batch).
+    pub commit: std::time::Duration,
+}
+
 /// What an import did.
 #[derive(Clone, Debug)]
 pub struct ImportedBlock {
@@ -74,6 +87,8 @@ pub struct ImportedBlock {
     pub is_new_best: bool,
     /// Its extrinsic hashes.
     pub extrinsic_hashes: Vec<H256>,
+    /// Time spent per phase.
+    pub timings: ImportTimings,
 }
 
 /// The chain: database, execution, notifications.
@@ -334,13 +349,21 @@ impl Client {
             }
             let is_best = self.db.best().map(|b| b.0) == Some(hash);
             let extrinsic_hashes = block.extrinsics.iter().map(|x| xt_hash(x)).collect();
-            return Ok(ImportedBlock { hash, header: block.header, is_new_best: is_best, extrinsic_hashes });
+            return Ok(ImportedBlock {
+                hash,
+                header: block.header,
+                is_new_best: is_best,
+                extrinsic_hashes,
+                timings: ImportTimings::default(),
+            });
         }
         let parent = self
             .db
             .header(&block.header.parent_hash)?
             .ok_or(Error::UnknownParent { parent: block.header.parent_hash, number })?;
         let invalid = |reason: String| Error::InvalidBlock { hash, number, reason };
+        let mut timings = ImportTimings::default();
+        let t = Instant::now();
         if parent.number + 1 != number {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
@@ -350,15 +373,24 @@ impl Client {
         let full: Vec<Vec<u8>> = block.extrinsics.iter().map(|x| x.encode()).collect();
         let adapter = StateAdapter::new(self.db.state(&parent.state_root));
         let jobs = executive::signature_jobs(&adapter, parent.hash(), number, &full);
-        self.signatures.recover_all(&jobs);
-        let mut builder = BlockBuilder::new(&adapter, parent.hash(), number, &pre_digest);
-        for (i, xt) in full.iter().enumerate() {
-            builder.apply(xt, &self.signatures).map_err(|e| invalid(format!("extrinsic {i}: {e}")))?;
-        }
-        let outcome = builder.finalize();
+        timings.verify = t.elapsed();
+        let t = Instant::now();
+        // Recover signatures on the rayon pool while this thread executes the block in order;
+        // execution recovers whatever the pool has not reached yet (see `recover_all`).
+        let executed = std::thread::scope(|scope| {
+            scope.spawn(|| self.signatures.recover_all(&jobs));
+            let mut builder = BlockBuilder::new(&adapter, parent.hash(), number, &pre_digest);
+            for (i, xt) in full.iter().enumerate() {
+                builder.apply(xt, &self.signatures).map_err(|e| invalid(format!("extrinsic {i}: {e}")))?;
+            }
+            Ok::<_, Error>(builder.finalize())
+        });
+        let outcome = executed?;
         if let Some(e) = adapter.take_error() {
             return Err(Error::StateUnavailable { hash: parent.hash(), reason: e.to_string() });
         }
+        timings.execute = t.elapsed();
+        let t = Instant::now();
         if outcome.extrinsics_root != block.header.extrinsics_root {
             return Err(invalid(format!(
                 "extrinsics root {} does not match the extrinsics ({})",
@@ -372,7 +404,18 @@ impl Client {
                 block.header.state_root, state.root
             )));
         }
-        self.commit(block, state, justification, finalize)
+        timings.state_root = t.elapsed();
+        let mut imported = self.commit(block, state, justification, finalize)?;
+        imported.timings = ImportTimings { commit: imported.timings.commit, ..timings };
+        tracing::debug!(
+            number,
+            verify_ms = timings.verify.as_millis() as u64,
+            execute_ms = timings.execute.as_millis() as u64,
+            state_root_ms = timings.state_root.as_millis() as u64,
+            commit_ms = imported.timings.commit.as_millis() as u64,
+            "import timings"
+        );
+        Ok(imported)
     }
 
     fn commit(
@@ -387,6 +430,7 @@ impl Client {
         let is_new_best = block.header.number > best_number;
         let extrinsic_hashes: Vec<H256> = block.extrinsics.iter().map(|x| xt_hash(x)).collect();
         let header = block.header.clone();
+        let t = Instant::now();
         self.db.commit_block(BlockCommit {
             header: block.header,
             body: block.extrinsics,
@@ -404,7 +448,8 @@ impl Client {
                 let _ = self.finalized.send(header.clone());
             }
         }
-        Ok(ImportedBlock { hash, header, is_new_best, extrinsic_hashes })
+        let timings = ImportTimings { commit: t.elapsed(), ..Default::default() };
+        Ok(ImportedBlock { hash, header, is_new_best, extrinsic_hashes, timings })
     }
 
     /// Marks `hash` (and its ancestors) final.

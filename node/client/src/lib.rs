@@ -17,7 +17,7 @@ mod seal;
 mod state;
 mod verifier;
 
-pub use client::{BlockOrigin, BuiltBlock, ChainInfo, Client, ImportedBlock};
+pub use client::{BlockOrigin, BuiltBlock, ChainInfo, Client, ImportTimings, ImportedBlock};
 pub use error::Error;
 pub use seal::{seal_header, verify_seal, SlotPreDigest, ENGINE_ID};
 pub use state::StateAdapter;
