@@ -364,6 +364,7 @@ impl Client {
         let invalid = |reason: String| Error::InvalidBlock { hash, number, reason };
         let mut timings = ImportTimings::default();
         let t = Instant::now();
+        self.check_descends_from_finalized(&block.header)?;
         if parent.number + 1 != number {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
@@ -416,6 +417,84 @@ impl Client {
             "import timings"
         );
         Ok(imported)
+    }
+
+    /// Refuses a block that does not extend the finalized chain: a finalized block is never
+    /// reverted, so such a block can never become best.
+    fn check_descends_from_finalized(&self, header: &Header) -> Result<(), Error> {
+        let (fin_hash, fin_number) = self.db.finalized().unwrap_or((self.genesis_hash, 0));
+        let hash = header.hash();
+        if header.number <= fin_number {
+            return Err(Error::InvalidBlock {
+                hash,
+                number: header.number,
+                reason: format!("at or below the finalized block #{fin_number}"),
+            });
+        }
+        match self.ancestor_at(&header.parent_hash, fin_number)? {
+            Some(a) if a == fin_hash => Ok(()),
+            Some(_) => Err(Error::InvalidBlock {
+                hash,
+                number: header.number,
+                reason: format!("does not descend from the finalized block #{fin_number} {fin_hash}"),
+            }),
+            None => Err(Error::UnknownParent { parent: header.parent_hash, number: header.number }),
+        }
+    }
+
+    /// The ancestor of `hash` (inclusive) at height `number`, walking parent links; `None` if a
+    /// link is missing.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn ancestor_at(&self, hash: &H256, number: BlockNumber) -> Result<Option<H256>, Error> {
+        let mut current = *hash;
+        loop {
+            let Some(h) = self.db.header(&current)? else { return Ok(None) };
+            if h.number == number {
+                return Ok(Some(current));
+            }
+            if h.number < number {
+                return Ok(None);
+            }
+            // Canonical shortcut: once on the canonical chain, the index answers directly.
+            if self.db.hash_at(h.number)? == Some(current) {
+                return Ok(self.db.hash_at(number)?);
+            }
+            current = h.parent_hash;
+        }
+    }
+
+    /// The blocks to retract (from `from` down to, excluding, the common ancestor) and to
+    /// enact (from after the common ancestor up to `to`, in ascending order).
+    ///
+    /// # Errors
+    /// [`Error::UnknownBlock`] if either chain has a missing link.
+    pub fn tree_route(&self, from: &H256, to: &H256) -> Result<(Vec<H256>, Vec<H256>), Error> {
+        let header = |h: &H256| -> Result<Header, Error> { self.db.header(h)?.ok_or(Error::UnknownBlock { hash: *h }) };
+        let (mut a, mut b) = (header(from)?, header(to)?);
+        let (mut ha, mut hb) = (*from, *to);
+        let (mut retracted, mut enacted) = (Vec::new(), Vec::new());
+        while a.number > b.number {
+            retracted.push(ha);
+            ha = a.parent_hash;
+            a = header(&ha)?;
+        }
+        while b.number > a.number {
+            enacted.push(hb);
+            hb = b.parent_hash;
+            b = header(&hb)?;
+        }
+        while ha != hb {
+            retracted.push(ha);
+            enacted.push(hb);
+            ha = a.parent_hash;
+            hb = b.parent_hash;
+            a = header(&ha)?;
+            b = header(&hb)?;
+        }
+        enacted.reverse();
+        Ok((retracted, enacted))
     }
 
     fn commit(

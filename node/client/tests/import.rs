@@ -100,3 +100,36 @@ fn reopening_resumes_at_the_same_head_and_foreign_genesis_is_refused() {
     });
     assert!(matches!(Client::new(db, other), Err(Error::GenesisMismatch { .. })));
 }
+
+#[test]
+fn longest_chain_wins_reorg_routes_and_finality_is_never_reverted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let c = open(dir.path());
+    let alith = dev::pair("alith").expect("alith");
+    let genesis = c.info().genesis_hash;
+    let deadline = || Instant::now() + Duration::from_secs(5);
+    let build = |parent: &archive_primitives::H256, slot: u64| {
+        let b = c.build_block(parent, slot, &alith, vec![], deadline()).expect("build");
+        let hash = b.block.hash();
+        c.import_built(b, false).expect("import");
+        hash
+    };
+    let a1 = build(&genesis, 1);
+    assert_eq!(c.info().best_hash, a1);
+    let b1 = build(&genesis, 2);
+    assert_eq!(c.info().best_hash, a1, "equal height: the first seen stays best");
+    let b2 = build(&b1, 3);
+    assert_eq!(c.info().best_hash, b2, "the longer fork becomes best");
+    assert_eq!(c.hash_at(1).expect("read"), Some(b1), "canonical index follows the re-org");
+    let (retracted, enacted) = c.tree_route(&a1, &b2).expect("route");
+    assert_eq!(retracted, vec![a1]);
+    assert_eq!(enacted, vec![b1, b2]);
+    c.finalize(&b2, None).expect("finalize");
+    // A block on the abandoned fork can no longer be imported.
+    let a2 = c.build_block(&a1, 4, &alith, vec![], deadline()).expect("build").block;
+    match c.import_block(a2, None, false) {
+        Err(Error::InvalidBlock { reason, .. }) => assert!(reason.contains("finalized"), "{reason}"),
+        other => panic!("expected refusal, got {other:?}"),
+    }
+    assert_eq!(c.ancestor_at(&b2, 1).expect("read"), Some(b1));
+}

@@ -60,10 +60,15 @@ pub fn submit_error(e: archive_txpool::Error<TransactionValidityError>) -> archi
 }
 
 /// Keeps the pool in step with the chain: after each new best block, included transactions
-/// leave (InBlock) and the rest are re-validated; finalized blocks finalize their transactions.
+/// leave (InBlock) and the rest are re-validated; on a re-org, the retracted blocks'
+/// transactions go back to the pool first; finalized blocks (every one, in order) finalize
+/// their transactions.
 pub(crate) async fn maintain(client: Arc<Client>, pool: Arc<TxPool>, mut shutdown: watch::Receiver<bool>) {
     let mut best = client.best_notifications();
     let mut finalized = client.finality_notifications();
+    let info = client.info();
+    let mut last_best = info.best_hash;
+    let mut last_finalized = info.finalized_number;
     loop {
         // Biased: the client announces a block as best before it announces it final, and the
         // pool must see them in that order (watchers expect InBlock before Finalized).
@@ -72,26 +77,62 @@ pub(crate) async fn maintain(client: Arc<Client>, pool: Arc<TxPool>, mut shutdow
             _ = shutdown.changed() => break,
             msg = best.recv() => match msg {
                 Ok(header) => {
-                    let hash = header.hash();
-                    let included = block_extrinsics(&client, &hash);
-                    let pool = pool.clone();
-                    let number = header.number;
-                    let _ = tokio::task::spawn_blocking(move || pool.on_block_imported(&hash, number, &included)).await;
+                    let (client, pool) = (client.clone(), pool.clone());
+                    let from = last_best;
+                    last_best = header.hash();
+                    let _ = tokio::task::spawn_blocking(move || on_new_best(&client, &pool, from, &header)).await;
                 }
                 Err(RecvError::Lagged(n)) => tracing::warn!(missed = n, "pool maintenance lagged behind imports"),
                 Err(RecvError::Closed) => break,
             },
             msg = finalized.recv() => match msg {
                 Ok(header) => {
-                    let hash = header.hash();
-                    let included = block_extrinsics(&client, &hash);
-                    let pool = pool.clone();
-                    let _ = tokio::task::spawn_blocking(move || pool.on_block_finalized(&hash, &included)).await;
+                    let (client, pool) = (client.clone(), pool.clone());
+                    let from = last_finalized;
+                    last_finalized = last_finalized.max(header.number);
+                    let _ = tokio::task::spawn_blocking(move || {
+                        for number in from + 1..=header.number {
+                            let hash = if number == header.number { Some(header.hash()) } else { client.hash_at(number).ok().flatten() };
+                            if let Some(hash) = hash {
+                                pool.on_block_finalized(&hash, &block_extrinsics(&client, &hash));
+                            }
+                        }
+                    })
+                    .await;
                 }
                 Err(RecvError::Lagged(n)) => tracing::warn!(missed = n, "pool finality tracking lagged"),
                 Err(RecvError::Closed) => break,
             },
         }
+    }
+}
+
+fn on_new_best(client: &Client, pool: &TxPool, previous: H256, header: &archive_primitives::Header) {
+    let hash = header.hash();
+    let enacted = if header.parent_hash == previous {
+        vec![hash]
+    } else {
+        match client.tree_route(&previous, &hash) {
+            Ok((retracted, enacted)) => {
+                tracing::info!(retracted = retracted.len(), enacted = enacted.len(), new_best = %hash, "re-org");
+                for r in retracted {
+                    if let Ok(Some(block)) = client.block(&r) {
+                        use parity_scale_codec::Encode;
+                        let xts = block.extrinsics.iter().map(|x| x.encode()).collect();
+                        pool.on_block_retracted(&r, xts, &hash);
+                    }
+                }
+                enacted
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot compute re-org route; treating the new best as a child");
+                vec![hash]
+            }
+        }
+    };
+    for h in enacted {
+        let number = client.header(&h).ok().flatten().map(|x| x.number).unwrap_or(header.number);
+        pool.on_block_imported(&h, number, &block_extrinsics(client, &h));
     }
 }
 
