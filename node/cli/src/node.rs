@@ -80,9 +80,26 @@ pub struct RunArgs {
     /// Allowed browser origins for RPC (comma-separated, or `all`).
     #[arg(long, value_delimiter = ',')]
     pub rpc_cors: Option<Vec<String>>,
-    /// Peer-to-peer port (networking: see ARCHITECTURE.md; a single node does not listen yet).
-    #[arg(long, default_value_t = 30333)]
-    pub port: u16,
+    /// Peer-to-peer TCP port (default 30333). A `--dev` chain runs without networking unless
+    /// `--port` or `--bootnodes` is given.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Interface for peer-to-peer connections.
+    #[arg(long, default_value = "0.0.0.0")]
+    pub listen_addr: std::net::IpAddr,
+    /// Boot nodes: multiaddrs ending in /p2p/<peer id> (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub bootnodes: Vec<String>,
+    /// Only connect to reserved peers (the boot nodes, and those added over RPC).
+    #[arg(long)]
+    pub reserved_only: bool,
+    /// Maximum number of peers.
+    #[arg(long, default_value_t = 50)]
+    pub max_peers: usize,
+    /// File with this node's ed25519 network key (default: <base>/chains/<id>/network/secret_ed25519;
+    /// created on first start so the peer id stays the same).
+    #[arg(long)]
+    pub node_key_file: Option<PathBuf>,
     /// Author a block as soon as a transaction is ready (tests) instead of every slot.
     #[arg(long)]
     pub instant_seal: bool,
@@ -156,6 +173,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     };
     let database =
         DatabaseConfig { path: db_path(&base, &spec), state_pruning: args.state_pruning, cache_size_mb: 128 };
+    let networking = args.port.is_some()
+        || !args.bootnodes.is_empty()
+        || spec.chain_type != archive_chain_spec::ChainType::Development;
+    let network = if networking {
+        let key_file = args
+            .node_key_file
+            .clone()
+            .unwrap_or_else(|| base.join("chains").join(&spec.id).join("network").join("secret_ed25519"));
+        let mut net = archive_network::NetworkConfig::new(key_file, genesis_hash(&spec)?);
+        net.port = args.port.unwrap_or(30333);
+        net.listen_addr = args.listen_addr;
+        net.boot_nodes = args.bootnodes.clone();
+        net.boot_nodes.extend(spec.boot_nodes.iter().cloned());
+        net.reserved_only = args.reserved_only;
+        net.max_peers = args.max_peers;
+        Some(net)
+    } else {
+        None
+    };
     let config = NodeConfig {
         chain_spec: spec,
         database,
@@ -164,8 +200,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         author,
         authoring: if args.instant_seal { Authoring::InstantSeal } else { Authoring::Slots },
         node_name: args.name.clone(),
+        network,
     };
-    tracing::info!(base = %base.display(), p2p_port = args.port, "starting archivechain {}", env!("CARGO_PKG_VERSION"));
+    tracing::info!(base = %base.display(), "starting archivechain {}", env!("CARGO_PKG_VERSION"));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let node = archive_service::new_full(config).await?;
@@ -174,6 +211,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     })?;
     drop(tmp);
     Ok(())
+}
+
+/// The genesis hash of `spec` (computed without a database).
+fn genesis_hash(spec: &ChainSpec) -> anyhow::Result<archive_primitives::H256> {
+    let storage = spec.genesis_storage()?;
+    let root = archive_primitives::trie::trie_root(storage);
+    Ok(archive_primitives::Header {
+        parent_hash: archive_primitives::H256::zero(),
+        number: 0,
+        state_root: root,
+        extrinsics_root: archive_primitives::trie::ordered_trie_root::<Vec<u8>>(&[]),
+        digest: Default::default(),
+    }
+    .hash())
 }
 
 /// `build-spec` options.

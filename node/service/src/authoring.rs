@@ -11,7 +11,7 @@ use archive_primitives::Pair;
 use futures::StreamExt;
 use tokio::sync::watch;
 
-use crate::TxPool;
+use crate::{network::SyncStatus, TxPool};
 
 /// How this node authors blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,8 @@ pub(crate) async fn run(
     pool: Arc<TxPool>,
     author: Pair,
     mode: Authoring,
+    net: Option<archive_network::NetworkHandle>,
+    sync: Arc<SyncStatus>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let slot_ms = client.spec().consensus.slot_duration_ms.max(1);
@@ -58,6 +60,11 @@ pub(crate) async fn run(
                 }
                 let slot = now_ms() / slot_ms;
                 if validators[(slot % validators.len() as u64) as usize] != author.account() {
+                    continue;
+                }
+                // Authoring on a stale head while catching up would only create forks.
+                if sync.syncing.load(std::sync::atomic::Ordering::Acquire) {
+                    tracing::debug!(slot, "skipping slot while syncing");
                     continue;
                 }
                 slot
@@ -107,12 +114,16 @@ pub(crate) async fn run(
             let txs = built.included.len();
             // A single validator is a 2/3 majority of itself: its blocks are final at once.
             let single = client2.validators().len() == 1;
+            let block = built.block.clone();
             let imported = client2.import_built(built, single)?;
-            Ok::<_, archive_client::Error>((imported, txs, rejected))
+            Ok::<_, archive_client::Error>((imported, txs, rejected, block))
         })
         .await;
         match result {
-            Ok(Ok((imported, txs, rejected))) => {
+            Ok(Ok((imported, txs, rejected, block))) => {
+                if let Some(net) = &net {
+                    net.announce_block(archive_network::SyncBlock { block, justification: None });
+                }
                 if !rejected.is_empty() {
                     pool.remove(&rejected);
                 }

@@ -18,11 +18,19 @@ pub struct NodeBackend {
     pool: Arc<TxPool>,
     info: SystemInfo,
     starting_block: u32,
+    net: Option<archive_network::NetworkHandle>,
+    sync: Arc<crate::SyncStatus>,
 }
 
 impl NodeBackend {
     /// Builds the backend.
-    pub fn new(client: Arc<Client>, pool: Arc<TxPool>, config: &NodeConfig) -> Self {
+    pub fn new(
+        client: Arc<Client>,
+        pool: Arc<TxPool>,
+        config: &NodeConfig,
+        net: Option<archive_network::NetworkHandle>,
+        sync: Arc<crate::SyncStatus>,
+    ) -> Self {
         let spec = client.spec();
         let info = SystemInfo {
             chain: spec.name.clone(),
@@ -33,7 +41,7 @@ impl NodeBackend {
             roles: vec![if config.validator { "Authority".into() } else { "Full".into() }],
         };
         let starting_block = client.info().best_number;
-        NodeBackend { client, pool, info, starting_block }
+        NodeBackend { client, pool, info, starting_block, net, sync }
     }
 
     fn header_of(&self, at: &H256) -> Result<Header, BackendError> {
@@ -60,6 +68,19 @@ fn map_storage(at: &H256, e: archive_storage::Error) -> BackendError {
     match e {
         archive_storage::Error::StateUnavailable { .. } => BackendError::StateUnavailable { block: at.to_string() },
         other => internal(other),
+    }
+}
+
+impl NodeBackend {
+    /// Gossips a transaction the pool accepted and tells its watchers.
+    fn broadcast(&self, hash: &H256, xt: Vec<u8>) {
+        if let Some(net) = &self.net {
+            let peers: Vec<String> = net.peers().into_iter().map(|p| p.peer_id).collect();
+            net.gossip_transaction(xt);
+            if !peers.is_empty() {
+                self.pool.on_broadcasted(hash, peers);
+            }
+        }
     }
 }
 
@@ -134,12 +155,16 @@ impl ChainBackend for NodeBackend {
 
     fn submit(&self, xt: Vec<u8>) -> Result<H256, SubmitError> {
         let at = self.client.info().best_hash;
-        self.pool.submit(&at, xt).map_err(submit_error)
+        let hash = self.pool.submit(&at, xt.clone()).map_err(submit_error)?;
+        self.broadcast(&hash, xt);
+        Ok(hash)
     }
 
     fn submit_and_watch(&self, xt: Vec<u8>) -> Result<(H256, UnboundedReceiver<TransactionStatus>), SubmitError> {
         let at = self.client.info().best_hash;
-        self.pool.submit_and_watch(&at, xt).map_err(submit_error)
+        let (hash, watcher) = self.pool.submit_and_watch(&at, xt.clone()).map_err(submit_error)?;
+        self.broadcast(&hash, xt);
+        Ok((hash, watcher))
     }
 
     fn pending_extrinsics(&self) -> Vec<Vec<u8>> {
@@ -185,27 +210,66 @@ impl ChainBackend for NodeBackend {
     }
 
     fn health(&self) -> Health {
-        Health { peers: 0, is_syncing: false, should_have_peers: self.client.validators().len() > 1 }
+        let peers = self.net.as_ref().map(|n| n.peers().len()).unwrap_or(0);
+        Health {
+            peers,
+            is_syncing: self.sync.syncing.load(std::sync::atomic::Ordering::Acquire),
+            should_have_peers: self.client.validators().len() > 1 || self.net.is_some(),
+        }
     }
 
     fn network(&self) -> NetworkInfo {
-        NetworkInfo::default()
+        let Some(net) = &self.net else { return NetworkInfo::default() };
+        NetworkInfo {
+            local_peer_id: net.local_peer_id().to_string(),
+            listen_addresses: net.listen_addresses(),
+            peers: net
+                .peers()
+                .into_iter()
+                .map(|p| archive_rpc::PeerInfo {
+                    peer_id: p.peer_id,
+                    roles: "FULL".into(),
+                    best_hash: p.status.best_hash,
+                    best_number: p.status.best_number,
+                })
+                .collect(),
+        }
     }
 
     fn sync_state(&self) -> SyncState {
         let best = self.client.info().best_number;
-        SyncState { starting_block: self.starting_block, current_block: best, highest_block: Some(best) }
+        let highest = self.sync.highest.load(std::sync::atomic::Ordering::Acquire).max(best);
+        SyncState { starting_block: self.starting_block, current_block: best, highest_block: Some(highest) }
     }
 
-    fn add_reserved_peer(&self, _addr: &str) -> Result<(), BackendError> {
-        Err(BackendError::InvalidInput { reason: "peer-to-peer networking is not enabled in this node yet".into() })
+    fn add_reserved_peer(&self, addr: &str) -> Result<(), BackendError> {
+        let Some(net) = self.net.clone() else { return Err(no_network()) };
+        if !addr.contains("/p2p/") {
+            return Err(BackendError::InvalidInput {
+                reason: format!("{addr} is not a multiaddr ending in /p2p/<peer id>"),
+            });
+        }
+        let addr = addr.to_string();
+        tokio::spawn(async move {
+            if let Err(e) = net.add_reserved_peer(&addr).await {
+                tracing::warn!(%addr, error = %e, "cannot add reserved peer");
+            }
+        });
+        Ok(())
     }
 
-    fn remove_reserved_peer(&self, _peer_id: &str) -> Result<(), BackendError> {
-        Err(BackendError::InvalidInput { reason: "peer-to-peer networking is not enabled in this node yet".into() })
+    fn remove_reserved_peer(&self, peer_id: &str) -> Result<(), BackendError> {
+        let Some(net) = &self.net else { return Err(no_network()) };
+        net.remove_reserved_peer(peer_id).map_err(|e| BackendError::InvalidInput { reason: e.to_string() })
     }
 
     fn reserved_peers(&self) -> Vec<String> {
-        Vec::new()
+        self.net.as_ref().map(|n| n.reserved_peers()).unwrap_or_default()
+    }
+}
+
+fn no_network() -> BackendError {
+    BackendError::InvalidInput {
+        reason: "this node runs without peer-to-peer networking (start it with --port)".into(),
     }
 }

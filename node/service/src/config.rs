@@ -24,4 +24,6 @@ pub struct NodeConfig {
     pub node_name: String,
     /// Whether this node is a validator (`system_nodeRoles`).
     pub validator: bool,
+    /// Peer-to-peer settings; `None` runs without networking (a lone dev node).
+    pub network: Option<archive_network::NetworkConfig>,
 }

@@ -9,6 +9,9 @@ pub enum Error {
     /// Chain could not be opened (genesis mismatch, bad spec).
     #[error("{0}")]
     Client(#[from] archive_client::Error),
+    /// Networking could not start (port in use, bad boot node, node key).
+    #[error("network: {0}")]
+    Network(#[from] archive_network::Error),
     /// RPC server could not start.
     #[error("RPC server: {0}")]
     Rpc(#[from] archive_rpc::Error),

@@ -10,12 +10,16 @@ mod authoring;
 mod backend;
 mod config;
 mod error;
+mod finality;
+mod network;
 mod pool;
 
 pub use authoring::Authoring;
 pub use backend::NodeBackend;
 pub use config::NodeConfig;
 pub use error::Error;
+pub use finality::FinalityHandle;
+pub use network::{ChainProvider, SyncStatus};
 pub use pool::{submit_error, PoolApi, TxPool};
 
 use std::sync::Arc;
@@ -32,6 +36,8 @@ pub struct NodeHandle {
     pub pool: Arc<TxPool>,
     /// The RPC server.
     pub rpc: archive_rpc::RpcHandle,
+    /// The network, when enabled.
+    pub network: Option<archive_network::NetworkHandle>,
     tasks: Vec<JoinHandle<()>>,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -60,19 +66,46 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
     ));
     let (shutdown, shutdown_rx) = tokio::sync::watch::channel(false);
     let mut tasks = vec![tokio::spawn(pool::maintain(client.clone(), pool.clone(), shutdown_rx.clone()))];
+    let sync = Arc::new(SyncStatus::default());
+    let (finality, finality_task) = finality::new(client.clone(), config.author.clone());
+    let net = match config.network.clone() {
+        Some(net_config) => {
+            let provider = Arc::new(ChainProvider::new(client.clone()));
+            let (handle, worker, events) = archive_network::build(net_config, provider)?;
+            tracing::info!(peer_id = %handle.local_peer_id(), "peer-to-peer networking started");
+            tasks.push(tokio::spawn(worker.run()));
+            tasks.push(tokio::spawn(network::run(
+                client.clone(),
+                pool.clone(),
+                handle.clone(),
+                events,
+                finality.clone(),
+                sync.clone(),
+                shutdown_rx.clone(),
+            )));
+            Some(handle)
+        }
+        None => None,
+    };
+    if let Some(task) = finality_task {
+        let slot_ms = config.chain_spec.consensus.slot_duration_ms;
+        tasks.push(tokio::spawn(task.run(net.clone(), slot_ms, shutdown_rx.clone())));
+    }
     if let Some(author) = config.author.clone() {
         tasks.push(tokio::spawn(authoring::run(
             client.clone(),
             pool.clone(),
             author,
             config.authoring,
+            net.clone(),
+            sync.clone(),
             shutdown_rx.clone(),
         )));
     }
-    let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config));
+    let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config, net.clone(), sync));
     let rpc = archive_rpc::start_server(config.rpc.clone(), backend).await?;
     tracing::info!(addr = %rpc.local_addr(), "JSON-RPC server listening (HTTP and WebSocket)");
-    Ok(NodeHandle { client, pool, rpc, tasks, shutdown })
+    Ok(NodeHandle { client, pool, rpc, network: net, tasks, shutdown })
 }
 
 impl NodeHandle {

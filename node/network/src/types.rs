@@ -1,0 +1,112 @@
+//! What the network carries and reports: [`Status`], [`SyncBlock`], [`NetworkEvent`], and the
+//! [`BlockProvider`] seam through which it reads the chain.
+
+use archive_primitives::{Block, BlockNumber, H256};
+use libp2p::PeerId;
+use parity_scale_codec::{Decode, Encode};
+
+/// Most blocks one sync response carries.
+pub const MAX_BLOCKS_PER_REQUEST: u32 = 128;
+/// Bytes a [`BlockProvider`] should aim to stay under in one answer (the hard limit is
+/// [`NetworkConfig::max_message_bytes`](crate::NetworkConfig::max_message_bytes)).
+pub const SOFT_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A node's view of its chain, exchanged when a connection opens (SCALE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Encode, Decode)]
+pub struct Status {
+    /// Genesis hash; peers on another chain are refused.
+    pub genesis_hash: H256,
+    /// Best block hash.
+    pub best_hash: H256,
+    /// Best block number.
+    pub best_number: BlockNumber,
+    /// Last finalized block hash.
+    pub finalized_hash: H256,
+    /// Last finalized block number.
+    pub finalized_number: BlockNumber,
+}
+
+/// A block with its finality justification, as announced and as served by sync (SCALE).
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SyncBlock {
+    /// The block.
+    pub block: Block,
+    /// Encoded justification, if the block is finalized with one.
+    pub justification: Option<Vec<u8>>,
+}
+
+/// A sync request: up to `max` canonical blocks starting at `from` (SCALE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub struct SyncRequest {
+    /// First block number wanted.
+    pub from: BlockNumber,
+    /// Most blocks wanted (capped at [`MAX_BLOCKS_PER_REQUEST`]).
+    pub max: u32,
+}
+
+/// How the network reads the local chain. Implemented by the service over the client; tests
+/// use an in-memory chain.
+pub trait BlockProvider: Send + Sync + 'static {
+    /// Our current status. Called when a peer connects; must be cheap.
+    fn status(&self) -> Status;
+    /// Canonical blocks from `from` ascending, at most `max` (already capped at
+    /// [`MAX_BLOCKS_PER_REQUEST`]) and about [`SOFT_RESPONSE_BYTES`]. Runs on a blocking
+    /// thread; may read the database.
+    fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock>;
+}
+
+/// What the network tells the node. Delivered in order on the bounded channel returned by
+/// [`build`](crate::build); gossip events are dropped (with a warning) when the consumer lags
+/// far behind, peer events are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkEvent {
+    /// A peer completed the status handshake (same genesis).
+    PeerConnected {
+        /// The peer.
+        peer: PeerId,
+        /// Its status at connection time.
+        status: Status,
+    },
+    /// A peer that had completed the handshake is gone.
+    PeerDisconnected {
+        /// The peer.
+        peer: PeerId,
+    },
+    /// A block arrived by gossip and decoded; nothing else is checked yet.
+    BlockAnnounced {
+        /// The connected peer that passed it to us.
+        peer: PeerId,
+        /// The block.
+        block: SyncBlock,
+    },
+    /// An opaque transaction arrived by gossip (not validated).
+    Transaction {
+        /// The connected peer that passed it to us.
+        peer: PeerId,
+        /// The encoded extrinsic.
+        xt: Vec<u8>,
+    },
+    /// An opaque finality vote arrived by gossip (not validated).
+    Vote {
+        /// The connected peer that passed it to us.
+        peer: PeerId,
+        /// The encoded vote.
+        data: Vec<u8>,
+    },
+}
+
+impl NetworkEvent {
+    /// Peer events must reach the consumer; gossip may be shed under overload.
+    pub(crate) fn is_gossip(&self) -> bool {
+        matches!(self, Self::BlockAnnounced { .. } | Self::Transaction { .. } | Self::Vote { .. })
+    }
+}
+
+/// A connected peer, as [`NetworkHandle::peers`](crate::NetworkHandle::peers) lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectedPeer {
+    /// Base58 peer id.
+    pub peer_id: String,
+    /// Its status from the handshake, best block updated by its own announcements.
+    pub status: Status,
+}

@@ -1,0 +1,327 @@
+//! Finality: this node's voter (rounds of signed votes for the best chain, a block with votes
+//! from more than 2/3 of the validators is final), justifications from peers and sync, and
+//! the finalized-block bookkeeping. The voting rules live in `archive-consensus`; this task
+//! owns the state and does the I/O.
+
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use archive_client::Client;
+use archive_consensus::{verify_justification, ForkTree, Justification, SignedVote, ValidatorSet, VoteError, Voter};
+use archive_network::NetworkHandle;
+use archive_primitives::{Pair, H256};
+use parity_scale_codec::{Decode, Encode};
+use tokio::sync::{broadcast::error::RecvError, mpsc, watch};
+
+/// Offchain-storage key of the voter's persisted state (round, base, own vote): written before
+/// a vote leaves this node and after each round change, so a restart never votes twice in a
+/// round and knows what its next vote must build on.
+const VOTER_STATE_KEY: &[u8] = b"finality/voter_state";
+/// Offchain-storage key of the equivocation evidence seen so far (SCALE `Vec<Equivocation>`).
+const EVIDENCE_KEY: &[u8] = b"finality/equivocations";
+/// Votes buffered for blocks not imported yet.
+const MAX_PENDING_VOTES: usize = 1024;
+/// Our current vote is gossiped again every this many ticks (a tick is a quarter slot).
+const REBROADCAST_TICKS: u64 = 4;
+/// Commands queued to the task.
+const COMMAND_CHANNEL: usize = 1024;
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Why a gossiped vote was not taken.
+#[derive(Debug)]
+pub struct VoteRejection {
+    reason: String,
+    misbehaviour: bool,
+}
+
+impl VoteRejection {
+    /// Whether the sender deserves a report (undecodable or forged).
+    pub fn is_misbehaviour(&self) -> bool {
+        self.misbehaviour
+    }
+}
+
+impl std::fmt::Display for VoteRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+enum Command {
+    Vote(SignedVote),
+    Justification(Justification),
+}
+
+/// Reaches the finality task; cheap to clone.
+#[derive(Clone)]
+pub struct FinalityHandle {
+    client: Arc<Client>,
+    validators: ValidatorSet,
+    genesis: H256,
+    commands: Option<mpsc::Sender<Command>>,
+}
+
+impl FinalityHandle {
+    /// Checks a vote's form and signature and queues it for counting. The gossip message is
+    /// SCALE `(SignedVote, sent_at_ms: u64)`.
+    ///
+    /// # Errors
+    /// Undecodable or wrongly signed votes (misbehaviour); a full queue (not misbehaviour).
+    pub fn import_vote(&self, data: Vec<u8>) -> Result<(), VoteRejection> {
+        let bad = |reason: String| VoteRejection { reason, misbehaviour: true };
+        let (vote, _sent_at) =
+            <(SignedVote, u64)>::decode(&mut &data[..]).map_err(|e| bad(format!("undecodable vote: {e}")))?;
+        if !self.validators.contains(&vote.voter) {
+            return Err(bad(format!("vote from {} who is not a validator", vote.voter)));
+        }
+        vote.verify_signature(&self.genesis).map_err(|e| bad(e.to_string()))?;
+        if let Some(tx) = &self.commands {
+            tx.try_send(Command::Vote(vote))
+                .map_err(|_| VoteRejection { reason: "finality queue full".into(), misbehaviour: false })?;
+        }
+        Ok(())
+    }
+
+    /// Verifies the justification of imported block `hash` and finalizes it. Blocking (reads
+    /// the database): call from a blocking context.
+    ///
+    /// # Errors
+    /// A reason if it is undecodable, not for `hash`, or not signed by more than 2/3 of the set.
+    pub fn import_justification(&self, hash: &H256, bytes: &[u8]) -> Result<(), String> {
+        let j = Justification::decode(&mut &bytes[..]).map_err(|e| format!("undecodable justification: {e}"))?;
+        if j.target_hash != *hash {
+            return Err(format!("justification is for {} not {hash}", j.target_hash));
+        }
+        let client = &self.client;
+        verify_justification(&j, &self.validators, &self.genesis, |a, b| is_descendant(client, a, b))
+            .map_err(|e| e.to_string())?;
+        let info = client.info();
+        if j.target_number > info.finalized_number {
+            client.finalize(hash, Some(bytes.to_vec())).map_err(|e| e.to_string())?;
+        }
+        if let Some(tx) = &self.commands {
+            let _ = tx.try_send(Command::Justification(j));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `a` is `b` or descends from it, by the client's parent links.
+fn is_descendant(client: &Client, a: &H256, b: &H256) -> bool {
+    if a == b {
+        return true;
+    }
+    match client.header(b) {
+        Ok(Some(hb)) => matches!(client.ancestor_at(a, hb.number), Ok(Some(x)) if x == *b),
+        _ => false,
+    }
+}
+
+/// Builds the handle and, for a multi-validator chain, the task state.
+pub(crate) fn new(client: Arc<Client>, voting_key: Option<Pair>) -> (FinalityHandle, Option<FinalityTask>) {
+    let validators = match ValidatorSet::new(client.validators().to_vec()) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::error!(error = %e, "invalid validator set; finality disabled");
+            let handle = FinalityHandle {
+                client: client.clone(),
+                validators: ValidatorSet::new(vec![archive_primitives::AccountId20::default()]).expect("one validator"),
+                genesis: client.info().genesis_hash,
+                commands: None,
+            };
+            return (handle, None);
+        }
+    };
+    let genesis = client.info().genesis_hash;
+    if validators.len() == 1 {
+        // A single validator finalizes its own blocks as it authors them.
+        return (FinalityHandle { client, validators, genesis, commands: None }, None);
+    }
+    let (tx, rx) = mpsc::channel(COMMAND_CHANNEL);
+    let handle = FinalityHandle { client: client.clone(), validators: validators.clone(), genesis, commands: Some(tx) };
+    (handle, Some(FinalityTask { client, validators, genesis, voting_key, commands: rx }))
+}
+
+/// The finality task's inputs.
+pub(crate) struct FinalityTask {
+    client: Arc<Client>,
+    validators: ValidatorSet,
+    genesis: H256,
+    voting_key: Option<Pair>,
+    commands: mpsc::Receiver<Command>,
+}
+
+fn load_tree(client: &Client) -> ForkTree {
+    let info = client.info();
+    let mut tree = ForkTree::new(info.finalized_hash, info.finalized_number);
+    for n in info.finalized_number + 1..=info.best_number {
+        if let Ok(Some(h)) = client.hash_at(n) {
+            if let Ok(Some(header)) = client.header(&h) {
+                let _ = tree.insert(h, header.parent_hash, n);
+            }
+        }
+    }
+    tree
+}
+
+impl FinalityTask {
+    /// Runs until shutdown: votes each round, counts votes, finalizes.
+    pub(crate) async fn run(mut self, net: Option<NetworkHandle>, slot_ms: u64, mut shutdown: watch::Receiver<bool>) {
+        let client = self.client.clone();
+        let mut tree = load_tree(&client);
+        let timeout = slot_ms.saturating_mul(2).max(500);
+        let saved = client
+            .db()
+            .offchain_get(VOTER_STATE_KEY)
+            .ok()
+            .flatten()
+            .and_then(|b| archive_consensus::VoterState::decode(&mut &b[..]).ok());
+        let mut voter = match saved {
+            Some(state) => Voter::restore(self.validators.clone(), self.genesis, state, timeout, now_ms()),
+            None => Voter::new(self.validators.clone(), self.genesis, tree.finalized(), 1, timeout, now_ms()),
+        };
+        let mut imports = client.import_notifications();
+        let mut ticker = tokio::time::interval(Duration::from_millis((slot_ms / 4).max(100)));
+        let mut pending: Vec<SignedVote> = Vec::new();
+        let mut ticks: u64 = 0;
+        // Our own votes of recent rounds: re-sent so that validators still in the previous
+        // round (their copy was lost) can complete it and follow.
+        let mut my_votes: std::collections::BTreeMap<u64, SignedVote> = std::collections::BTreeMap::new();
+        if let Some(v) = voter.own_vote_in_round() {
+            my_votes.insert(v.vote.round, v);
+        }
+        tracing::info!(round = voter.round(), validators = self.validators.len(), "finality voter started");
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                msg = imports.recv() => match msg {
+                    Ok(header) => {
+                        let _ = tree.insert(header.hash(), header.parent_hash, header.number);
+                        // Votes waiting for this block can be counted now.
+                        for v in std::mem::take(&mut pending) {
+                            self.count(&mut voter, &mut tree, v, &mut pending);
+                        }
+                    }
+                    Err(RecvError::Lagged(_)) => tree = load_tree(&client),
+                    Err(RecvError::Closed) => break,
+                },
+                cmd = self.commands.recv() => match cmd {
+                    Some(Command::Vote(v)) => self.count(&mut voter, &mut tree, v, &mut pending),
+                    Some(Command::Justification(j)) => {
+                        match voter.import_justification(&j, &tree, now_ms()) {
+                            Ok(Some(_)) | Ok(None) => {
+                                let _ = tree.finalize(j.target_hash);
+                                self.save(&voter);
+                            }
+                            Err(e) => tracing::debug!(error = %e, "justification not adopted by the voter"),
+                        }
+                    }
+                    None => break,
+                },
+                _ = ticker.tick() => {
+                    ticks += 1;
+                    tracing::trace!(
+                        round = voter.round(),
+                        voted = voter.has_voted(),
+                        heard = voter.tracker(voter.round()).map(|t| t.voters_seen()).unwrap_or(0),
+                        base = ?voter.base(),
+                        tree_best = ?tree.best(),
+                        "finality tick"
+                    );
+                    if voter.try_advance(&tree, now_ms()).is_some() {
+                        self.save(&voter);
+                    }
+                    // Gossip is best-effort (a vote published before the mesh forms, or before
+                    // a peer joins, is lost): re-send our recent votes now and then. The send
+                    // time makes each copy a new gossip message.
+                    if ticks.is_multiple_of(REBROADCAST_TICKS) {
+                        let oldest = voter.round().saturating_sub(1);
+                        my_votes.retain(|round, _| *round >= oldest);
+                        if let Some(net) = &net {
+                            for v in my_votes.values() {
+                                net.gossip_vote((*v, now_ms()).encode());
+                            }
+                        }
+                    }
+                    if let Some(pair) = &self.voting_key {
+                        if let Some(cast) = voter.next_vote(&tree, pair) {
+                            // Persist before the vote leaves this node.
+                            if self.save(&voter) {
+                                tracing::debug!(round = voter.round(), target = %cast.vote.vote.target_hash, number = cast.vote.vote.target_number, "cast vote");
+                                my_votes.insert(cast.vote.vote.round, cast.vote);
+                                if let Some(net) = &net {
+                                    net.gossip_vote((cast.vote, now_ms()).encode());
+                                }
+                            }
+                            if let Some(j) = cast.finalized {
+                                self.apply(&mut tree, j);
+                            }
+                        }
+                    }
+                    let evidence = voter.take_equivocations();
+                    if !evidence.is_empty() {
+                        self.keep_evidence(evidence);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Persists the voter's state; `false` (and an error log) if the database refuses.
+    fn save(&self, voter: &Voter) -> bool {
+        match self.client.db().offchain_set(VOTER_STATE_KEY, Some(&voter.state().encode())) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot persist the finality voter state; not voting");
+                false
+            }
+        }
+    }
+
+    fn count(&self, voter: &mut Voter, tree: &mut ForkTree, v: SignedVote, pending: &mut Vec<SignedVote>) {
+        match voter.import_vote(v, tree) {
+            Ok(outcome) => {
+                if let Some(j) = outcome.finalized {
+                    self.apply(tree, j);
+                }
+            }
+            Err(VoteError::UnknownTarget { .. }) => {
+                if pending.len() < MAX_PENDING_VOTES {
+                    pending.push(v);
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, voter = %v.voter, "vote not counted"),
+        }
+    }
+
+    fn apply(&self, tree: &mut ForkTree, j: Justification) {
+        let hash = j.target_hash;
+        match self.client.finalize(&hash, Some(j.encode())) {
+            Ok(()) => {
+                let _ = tree.finalize(hash);
+                tracing::info!(number = j.target_number, %hash, round = j.round, votes = j.votes.len(), "finalized");
+            }
+            Err(e) => tracing::warn!(error = %e, %hash, "cannot finalize"),
+        }
+    }
+
+    fn keep_evidence(&self, evidence: Vec<archive_consensus::Equivocation>) {
+        let db = self.client.db();
+        let mut all: Vec<archive_consensus::Equivocation> = db
+            .offchain_get(EVIDENCE_KEY)
+            .ok()
+            .flatten()
+            .and_then(|b| Vec::decode(&mut &b[..]).ok())
+            .unwrap_or_default();
+        for e in evidence {
+            tracing::warn!(evidence = ?e, "equivocation detected; evidence kept for on-chain reporting");
+            all.push(e);
+        }
+        let _ = db.offchain_set(EVIDENCE_KEY, Some(&all.encode()));
+    }
+}

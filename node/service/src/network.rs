@@ -1,0 +1,278 @@
+//! The node on the network: serving blocks to peers, importing gossiped blocks, catching up
+//! with peers that are ahead (range sync), and taking in gossiped transactions.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicBool, AtomicU32, Ordering},
+        Arc,
+    },
+    time::Instant,
+};
+
+use archive_client::{Client, Error as ClientError};
+use archive_network::{BlockProvider, NetworkEvent, NetworkHandle, PeerId, Status, SyncBlock, SOFT_RESPONSE_BYTES};
+use archive_primitives::BlockNumber;
+use parity_scale_codec::Encode;
+use tokio::sync::{mpsc, watch};
+
+use crate::{finality::FinalityHandle, TxPool};
+
+/// Blocks asked for per sync request.
+const SYNC_BATCH: u32 = 128;
+
+/// Serves the canonical chain to peers.
+pub struct ChainProvider {
+    client: Arc<Client>,
+}
+
+impl ChainProvider {
+    /// Wraps the client.
+    pub fn new(client: Arc<Client>) -> Self {
+        ChainProvider { client }
+    }
+}
+
+impl BlockProvider for ChainProvider {
+    fn status(&self) -> Status {
+        let i = self.client.info();
+        Status {
+            genesis_hash: i.genesis_hash,
+            best_hash: i.best_hash,
+            best_number: i.best_number,
+            finalized_hash: i.finalized_hash,
+            finalized_number: i.finalized_number,
+        }
+    }
+
+    fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock> {
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        for number in from..from.saturating_add(max) {
+            let Ok(Some(hash)) = self.client.hash_at(number) else { break };
+            let Ok(Some(block)) = self.client.block(&hash) else { break };
+            let justification = self.client.db().justification(&hash).ok().flatten();
+            let sb = SyncBlock { block, justification };
+            bytes += sb.encoded_size();
+            out.push(sb);
+            if bytes >= SOFT_RESPONSE_BYTES {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// Sync progress shared with RPC (`system_syncState`, `system_health`).
+#[derive(Default)]
+pub struct SyncStatus {
+    /// Whether a range sync is running.
+    pub syncing: AtomicBool,
+    /// Highest best block announced by a peer.
+    pub highest: AtomicU32,
+}
+
+/// What importing one block from a peer means for that peer.
+enum Verdict {
+    Imported,
+    Known,
+    NeedParent,
+    Bad(String),
+    LocalError(String),
+}
+
+fn import_one(client: &Client, finality: &FinalityHandle, sb: SyncBlock) -> Verdict {
+    let hash = sb.block.hash();
+    let known = matches!(client.header(&hash), Ok(Some(_)));
+    let result = if known { Ok(None) } else { client.import_block(sb.block, None, false).map(Some) };
+    match result {
+        Ok(imported) => {
+            if let Some(j) = sb.justification {
+                if let Err(e) = finality.import_justification(&hash, &j) {
+                    return Verdict::Bad(format!("bad justification for {hash}: {e}"));
+                }
+            }
+            if imported.is_some() {
+                Verdict::Imported
+            } else {
+                Verdict::Known
+            }
+        }
+        Err(ClientError::UnknownParent { .. }) => Verdict::NeedParent,
+        Err(e @ (ClientError::InvalidBlock { .. } | ClientError::BadSeal { .. })) => {
+            // A block on a branch we abandoned because of finality is not the peer's fault.
+            let text = e.to_string();
+            if text.contains("finalized") {
+                Verdict::Known
+            } else {
+                Verdict::Bad(text)
+            }
+        }
+        Err(e) => Verdict::LocalError(e.to_string()),
+    }
+}
+
+/// Runs a range sync from `peer` until we reach its best block or it stops answering.
+async fn sync_from(
+    client: Arc<Client>,
+    net: NetworkHandle,
+    finality: FinalityHandle,
+    status: Arc<SyncStatus>,
+    peer: PeerId,
+    target: BlockNumber,
+) {
+    if status.syncing.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let start = Instant::now();
+    let start_number = client.info().best_number;
+    let mut from = start_number + 1;
+    let mut restarted = false;
+    tracing::info!(%peer, from, target, "syncing");
+    while from <= target.max(status.highest.load(Ordering::Acquire)) {
+        let blocks = match net.request_blocks(peer, from, SYNC_BATCH).await {
+            Ok(b) if !b.is_empty() => b,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(%peer, error = %e, "sync request failed");
+                break;
+            }
+        };
+        let (c, f) = (client.clone(), finality.clone());
+        let verdicts = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::with_capacity(blocks.len());
+            for sb in blocks {
+                let v = import_one(&c, &f, sb);
+                let stop = !matches!(v, Verdict::Imported | Verdict::Known);
+                out.push(v);
+                if stop {
+                    break;
+                }
+            }
+            out
+        })
+        .await
+        .unwrap_or_default();
+        let mut progressed = 0u32;
+        for v in &verdicts {
+            match v {
+                Verdict::Imported | Verdict::Known => progressed += 1,
+                Verdict::NeedParent if !restarted => {
+                    // The peer's canonical chain forks from ours: restart from our finalized
+                    // block, which every honest peer shares.
+                    restarted = true;
+                    from = client.info().finalized_number + 1;
+                    progressed = 0;
+                    break;
+                }
+                Verdict::NeedParent => {}
+                Verdict::Bad(reason) => {
+                    tracing::warn!(%peer, reason, "peer served an invalid block");
+                    net.report(peer, reason);
+                }
+                Verdict::LocalError(e) => tracing::error!(error = %e, "import failed during sync"),
+            }
+        }
+        if progressed == 0 && !(restarted && from == client.info().finalized_number + 1) {
+            break;
+        }
+        from += progressed;
+        let done = client.info().best_number.saturating_sub(start_number);
+        let rate = f64::from(done) / start.elapsed().as_secs_f64().max(1e-3);
+        tracing::info!(
+            target_block = target,
+            best = client.info().best_number,
+            blocks_per_s = format!("{rate:.1}"),
+            "sync progress"
+        );
+    }
+    status.syncing.store(false, Ordering::Release);
+    tracing::info!(best = client.info().best_number, secs = start.elapsed().as_secs_f64(), "sync finished");
+}
+
+/// Handles network events until shutdown.
+pub(crate) async fn run(
+    client: Arc<Client>,
+    pool: Arc<TxPool>,
+    net: NetworkHandle,
+    mut events: mpsc::Receiver<NetworkEvent>,
+    finality: FinalityHandle,
+    status: Arc<SyncStatus>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut peers: HashMap<PeerId, BlockNumber> = HashMap::new();
+    loop {
+        let event = tokio::select! {
+            _ = shutdown.changed() => break,
+            e = events.recv() => match e { Some(e) => e, None => break },
+        };
+        match event {
+            NetworkEvent::PeerConnected { peer, status: st } => {
+                tracing::info!(%peer, best = st.best_number, finalized = st.finalized_number, "peer connected");
+                peers.insert(peer, st.best_number);
+                status.highest.fetch_max(st.best_number, Ordering::AcqRel);
+                if st.best_number > client.info().best_number {
+                    tokio::spawn(sync_from(
+                        client.clone(),
+                        net.clone(),
+                        finality.clone(),
+                        status.clone(),
+                        peer,
+                        st.best_number,
+                    ));
+                }
+            }
+            NetworkEvent::PeerDisconnected { peer } => {
+                peers.remove(&peer);
+                tracing::info!(%peer, "peer disconnected");
+            }
+            NetworkEvent::BlockAnnounced { peer, block } => {
+                let number = block.block.header.number;
+                peers.insert(peer, number);
+                status.highest.fetch_max(number, Ordering::AcqRel);
+                if status.syncing.load(Ordering::Acquire) {
+                    continue;
+                }
+                let (c, f) = (client.clone(), finality.clone());
+                let verdict = tokio::task::spawn_blocking(move || import_one(&c, &f, block)).await;
+                match verdict {
+                    Ok(Verdict::NeedParent) => {
+                        tokio::spawn(sync_from(
+                            client.clone(),
+                            net.clone(),
+                            finality.clone(),
+                            status.clone(),
+                            peer,
+                            number,
+                        ));
+                    }
+                    Ok(Verdict::Bad(reason)) => {
+                        tracing::warn!(%peer, reason, "peer announced an invalid block");
+                        net.report(peer, &reason);
+                    }
+                    Ok(Verdict::LocalError(e)) => tracing::error!(error = %e, "import of an announced block failed"),
+                    _ => {}
+                }
+            }
+            NetworkEvent::Transaction { peer, xt } => {
+                let (c, p) = (client.clone(), pool.clone());
+                let result = tokio::task::spawn_blocking(move || p.submit(&c.info().best_hash, xt)).await;
+                if let Ok(Err(archive_txpool::Error::InvalidTransaction(
+                    archive_runtime::TransactionValidityError::BadFormat(reason),
+                ))) = result
+                {
+                    net.report(peer, &format!("undecodable transaction: {reason}"));
+                }
+            }
+            NetworkEvent::Vote { peer, data } => {
+                tracing::trace!(%peer, bytes = data.len(), "vote received");
+                if let Err(reason) = finality.import_vote(data) {
+                    tracing::debug!(%peer, %reason, "vote refused");
+                    if reason.is_misbehaviour() {
+                        net.report(peer, &reason.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
