@@ -259,4 +259,12 @@ pub trait ChainBackend: Send + Sync + 'static {
     fn remove_reserved_peer(&self, peer_id: &str) -> Result<(), BackendError>;
     /// Peer ids of the reserved peers.
     fn reserved_peers(&self) -> Vec<String>;
+    /// The finality proof of finalized block `hash` as JSON (see `finality_proveFinality`), or
+    /// `None` if it is not finalized or no justification covers it.
+    ///
+    /// # Errors
+    /// Database failures.
+    fn finality_proof(&self, _hash: &H256) -> Result<Option<serde_json::Value>, BackendError> {
+        Ok(None)
+    }
 }

@@ -33,6 +33,7 @@ pub mod backend;
 mod chain;
 pub mod config;
 pub mod error;
+mod finality;
 pub mod json;
 mod middleware;
 mod module;

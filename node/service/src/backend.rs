@@ -266,6 +266,46 @@ impl ChainBackend for NodeBackend {
     fn reserved_peers(&self) -> Vec<String> {
         self.net.as_ref().map(|n| n.reserved_peers()).unwrap_or_default()
     }
+
+    fn finality_proof(&self, hash: &H256) -> Result<Option<serde_json::Value>, BackendError> {
+        let Some(header) = self.client.header(hash).map_err(internal)? else { return Ok(None) };
+        let info = self.client.info();
+        if header.number > info.finalized_number || self.client.hash_at(header.number).map_err(internal)? != Some(*hash)
+        {
+            return Ok(None);
+        }
+        // Votes count for ancestors: the first justified block at or above this one proves it.
+        for n in header.number..=info.finalized_number {
+            let Some(h) = self.client.hash_at(n).map_err(internal)? else { break };
+            let Some(bytes) = self.client.db().justification(&h).map_err(internal)? else { continue };
+            let Ok(j) = archive_consensus::Justification::decode(&mut &bytes[..]) else {
+                return Err(internal(format!("stored justification of {h} does not decode")));
+            };
+            let votes: Vec<serde_json::Value> = j
+                .votes
+                .iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "voter": v.voter,
+                        "targetHash": v.vote.target_hash,
+                        "targetNumber": v.vote.target_number,
+                        "round": v.vote.round,
+                        "signature": archive_primitives::error::to_hex(&v.signature.0),
+                    })
+                })
+                .collect();
+            return Ok(Some(serde_json::json!({
+                "block": hash,
+                "number": header.number,
+                "justifiedBlock": h,
+                "justifiedNumber": n,
+                "round": j.round,
+                "votes": votes,
+                "justification": archive_primitives::error::to_hex(&bytes),
+            })));
+        }
+        Ok(None)
+    }
 }
 
 fn no_network() -> BackendError {

@@ -311,17 +311,21 @@ impl FinalityTask {
     }
 
     fn keep_evidence(&self, evidence: Vec<archive_consensus::Equivocation>) {
-        let db = self.client.db();
-        let mut all: Vec<archive_consensus::Equivocation> = db
-            .offchain_get(EVIDENCE_KEY)
-            .ok()
-            .flatten()
-            .and_then(|b| Vec::decode(&mut &b[..]).ok())
-            .unwrap_or_default();
-        for e in evidence {
-            tracing::warn!(evidence = ?e, "equivocation detected; evidence kept for on-chain reporting");
-            all.push(e);
-        }
-        let _ = db.offchain_set(EVIDENCE_KEY, Some(&all.encode()));
+        keep_evidence(&self.client, evidence);
+    }
+}
+
+/// Appends equivocation evidence (votes or blocks) to offchain storage, for on-chain reporting
+/// once staking can slash (SCALE `Vec<Equivocation>` under [`EVIDENCE_KEY`]).
+pub(crate) fn keep_evidence(client: &Client, evidence: Vec<archive_consensus::Equivocation>) {
+    let db = client.db();
+    let mut all: Vec<archive_consensus::Equivocation> =
+        db.offchain_get(EVIDENCE_KEY).ok().flatten().and_then(|b| Vec::decode(&mut &b[..]).ok()).unwrap_or_default();
+    for e in evidence {
+        tracing::warn!(offender = %e.offender(), "equivocation detected; evidence kept for on-chain reporting");
+        all.push(e);
+    }
+    if let Err(e) = db.offchain_set(EVIDENCE_KEY, Some(&all.encode())) {
+        tracing::error!(error = %e, "cannot store equivocation evidence");
     }
 }

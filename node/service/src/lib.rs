@@ -39,6 +39,8 @@ pub struct NodeHandle {
     /// The network, when enabled.
     pub network: Option<archive_network::NetworkHandle>,
     tasks: Vec<JoinHandle<()>>,
+    /// The libp2p worker runs until every network handle is gone; it is stopped last.
+    network_worker: Option<JoinHandle<()>>,
     shutdown: tokio::sync::watch::Sender<bool>,
 }
 
@@ -68,12 +70,13 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
     let mut tasks = vec![tokio::spawn(pool::maintain(client.clone(), pool.clone(), shutdown_rx.clone()))];
     let sync = Arc::new(SyncStatus::default());
     let (finality, finality_task) = finality::new(client.clone(), config.author.clone());
+    let mut network_worker = None;
     let net = match config.network.clone() {
         Some(net_config) => {
             let provider = Arc::new(ChainProvider::new(client.clone()));
             let (handle, worker, events) = archive_network::build(net_config, provider)?;
             tracing::info!(peer_id = %handle.local_peer_id(), "peer-to-peer networking started");
-            tasks.push(tokio::spawn(worker.run()));
+            network_worker = Some(tokio::spawn(worker.run()));
             tasks.push(tokio::spawn(network::run(
                 client.clone(),
                 pool.clone(),
@@ -105,7 +108,7 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
     let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config, net.clone(), sync));
     let rpc = archive_rpc::start_server(config.rpc.clone(), backend).await?;
     tracing::info!(addr = %rpc.local_addr(), "JSON-RPC server listening (HTTP and WebSocket)");
-    Ok(NodeHandle { client, pool, rpc, network: net, tasks, shutdown })
+    Ok(NodeHandle { client, pool, rpc, network: net, tasks, network_worker, shutdown })
 }
 
 impl NodeHandle {
@@ -115,6 +118,11 @@ impl NodeHandle {
         self.rpc.stop();
         for t in self.tasks {
             let _ = t.await;
+        }
+        if let Some(worker) = self.network_worker {
+            // The RPC server may still hold a network handle while it winds down.
+            worker.abort();
+            let _ = worker.await;
         }
     }
 

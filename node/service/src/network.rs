@@ -18,6 +18,13 @@ use tokio::sync::{mpsc, watch};
 
 use crate::{finality::FinalityHandle, TxPool};
 
+/// Slots of headers kept to detect two blocks by one author in one slot.
+const AUTHORSHIP_WINDOW_SLOTS: u64 = 1_000;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
 /// Blocks asked for per sync request.
 const SYNC_BATCH: u32 = 128;
 
@@ -201,6 +208,9 @@ pub(crate) async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut peers: HashMap<PeerId, BlockNumber> = HashMap::new();
+    let mut authorship = archive_consensus::AuthorshipTracker::new();
+    let validators = archive_consensus::ValidatorSet::new(client.validators().to_vec()).ok();
+    let slot_ms = client.spec().consensus.slot_duration_ms.max(1);
     loop {
         let event = tokio::select! {
             _ = shutdown.changed() => break,
@@ -228,6 +238,21 @@ pub(crate) async fn run(
             }
             NetworkEvent::BlockAnnounced { peer, block } => {
                 let number = block.block.header.number;
+                // Seal, slot owner and slot drift; two blocks of one author in one slot are
+                // an equivocation (the evidence is kept; the blocks are still imported).
+                if let Some(validators) = &validators {
+                    let local_slot = now_ms() / slot_ms;
+                    match authorship.check_header(&block.block.header, validators, local_slot) {
+                        Ok(Some(evidence)) => crate::finality::keep_evidence(&client, vec![evidence]),
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::warn!(%peer, error = %e, number, "refusing announced block");
+                            net.report(peer, &e.to_string());
+                            continue;
+                        }
+                    }
+                    authorship.prune_below(local_slot.saturating_sub(AUTHORSHIP_WINDOW_SLOTS));
+                }
                 peers.insert(peer, number);
                 status.highest.fetch_max(number, Ordering::AcqRel);
                 if status.syncing.load(Ordering::Acquire) {

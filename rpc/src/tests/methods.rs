@@ -40,6 +40,7 @@ const EXPECTED_METHODS: &[&str] = &[
     "chain_unsubscribeNewHead",
     "chain_unsubscribeNewHeads",
     "chain_unsubscribeRuntimeVersion",
+    "finality_proveFinality",
     "payment_queryFeeDetails",
     "payment_queryInfo",
     "rpc_methods",
