@@ -16,7 +16,7 @@ use parking_lot::Mutex;
 use tokio::sync::broadcast;
 
 use crate::{
-    seal::{seal_header, verify_seal, SlotPreDigest, ENGINE_ID},
+    seal::{seal_header, verify_seal_with, SlotPreDigest, ENGINE_ID},
     state::StateAdapter,
     verifier::SignatureCache,
     Error,
@@ -368,8 +368,8 @@ impl Client {
         if parent.number + 1 != number {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
-        let (pre_header, _slot) =
-            verify_seal(&block.header, self.validators()).map_err(|reason| Error::BadSeal { reason })?;
+        let (pre_header, _slot) = verify_seal_with(&block.header, self.validators(), &self.signatures)
+            .map_err(|reason| Error::BadSeal { reason })?;
         let pre_digest = pre_header.digest.clone();
         let full: Vec<Vec<u8>> = block.extrinsics.iter().map(|x| x.encode()).collect();
         let adapter = StateAdapter::new(self.db.state(&parent.state_root));
@@ -529,6 +529,51 @@ impl Client {
         }
         let timings = ImportTimings { commit: t.elapsed(), ..Default::default() };
         Ok(ImportedBlock { hash, header, is_new_best, extrinsic_hashes, timings })
+    }
+
+    /// Recovers the signers of every signed extrinsic of `blocks` (consecutive blocks of one
+    /// chain, e.g. a sync batch) into the signature cache, in parallel and from the last block
+    /// backwards, so that importing them from the first block on finds most signatures
+    /// recovered. Needs no state: an era's birth-block hash is the chain's canonical hash at
+    /// that height, taken from `blocks` or the database. Malformed extrinsics are skipped
+    /// (import reports them).
+    pub fn prerecover_signatures(&self, blocks: &[Block]) {
+        use parity_scale_codec::Decode;
+        let genesis = self.genesis_hash;
+        let in_batch: std::collections::HashMap<BlockNumber, H256> =
+            blocks.iter().map(|b| (b.header.number, b.hash())).collect();
+        let hash_at = |n: u64| -> Option<H256> {
+            let n = BlockNumber::try_from(n).ok()?;
+            if n == 0 {
+                return Some(genesis);
+            }
+            in_batch.get(&n).copied().or_else(|| self.db.hash_at(n).ok().flatten())
+        };
+        let mut jobs = Vec::new();
+        for block in blocks {
+            // The author's seal: the signature over the pre-seal header hash.
+            let mut pre = block.header.clone();
+            if let Some(archive_primitives::DigestItem::Seal(_, seal)) = pre.digest.logs.pop() {
+                if let Ok(sig) = <[u8; 65]>::try_from(seal.as_slice()) {
+                    jobs.push(Some((pre.hash().0, archive_primitives::EthereumSignature(sig))));
+                }
+            }
+            let number = u64::from(block.header.number);
+            for xt in &block.extrinsics {
+                let full = xt.encode();
+                let Ok(ux) = archive_runtime::UncheckedExtrinsic::decode(&mut &full[..]) else { continue };
+                let Some((_, sig, extra)) = ux.signature else { continue };
+                let birth_hash = match extra.era {
+                    archive_primitives::Era::Immortal => Some(genesis),
+                    era => hash_at(era.birth(number)),
+                };
+                if let Some(birth_hash) = birth_hash {
+                    let prehash = executive::signing_prehash(&ux.function.encode(), &extra, birth_hash, genesis);
+                    jobs.push(Some((prehash, sig)));
+                }
+            }
+        }
+        self.signatures.recover_all(&jobs);
     }
 
     /// Marks `hash` (and its ancestors) final.

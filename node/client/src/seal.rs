@@ -32,6 +32,19 @@ pub fn seal_header(header: &mut Header, pair: &Pair) {
 /// # Errors
 /// A human-readable reason.
 pub fn verify_seal(header: &Header, validators: &[AccountId20]) -> Result<(Header, SlotPreDigest), String> {
+    verify_seal_with(header, validators, &archive_runtime::DirectVerifier)
+}
+
+/// [`verify_seal`] recovering the seal's signer through `verifier` (e.g. the signature cache,
+/// which a sync batch fills in parallel ahead of import).
+///
+/// # Errors
+/// As [`verify_seal`].
+pub fn verify_seal_with(
+    header: &Header,
+    validators: &[AccountId20],
+    verifier: &dyn archive_runtime::SignatureVerifier,
+) -> Result<(Header, SlotPreDigest), String> {
     let mut pre = header.clone();
     let seal = match pre.digest.logs.pop() {
         Some(DigestItem::Seal(id, sig)) if id == ENGINE_ID => sig,
@@ -54,8 +67,7 @@ pub fn verify_seal(header: &Header, validators: &[AccountId20]) -> Result<(Heade
         return Err(format!("slot {} belongs to {expected}, not {}", slot.slot, slot.author));
     }
     let sig: [u8; 65] = seal.as_slice().try_into().map_err(|_| "seal is not 65 bytes".to_string())?;
-    let signer =
-        EthereumSignature(sig).recover_prehashed(&pre.hash().0).map_err(|_| "seal signature is invalid".to_string())?;
+    let signer = verifier.recover(&pre.hash().0, &EthereumSignature(sig)).ok_or("seal signature is invalid")?;
     if signer != slot.author {
         return Err(format!("seal signed by {signer}, not by the slot author {}", slot.author));
     }
