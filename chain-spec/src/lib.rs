@@ -187,7 +187,8 @@ impl ChainSpec {
                     })?;
                     balances.push((*who, amount));
                 }
-                Ok(archive_runtime::genesis::build_storage(&GenesisConfig { balances })?)
+                let validators = self.consensus.validators.clone();
+                Ok(archive_runtime::genesis::build_storage(&GenesisConfig { balances, validators })?)
             }
             Genesis::Raw(raw) => raw
                 .top
@@ -237,6 +238,8 @@ mod tests {
         let back: ChainSpec = serde_json::from_str(&raw.to_json()).expect("json");
         assert_eq!(back, raw);
         assert_eq!(ChainSpec::local().consensus.validators.len(), 4);
+        // Different validator sets give different genesis states (no replay across chains).
+        assert_ne!(ChainSpec::dev().genesis_storage().expect("g"), ChainSpec::local().genesis_storage().expect("g"));
     }
 
     #[test]

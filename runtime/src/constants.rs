@@ -10,6 +10,8 @@ pub const TRANSACTION_VERSION: u32 = 1;
 
 /// Pallet indices (first byte of calls/events/errors): wire format, never reuse.
 pub const SYSTEM_INDEX: u8 = 0;
+/// See [`SYSTEM_INDEX`]. The validator set (storage only).
+pub const SESSION_INDEX: u8 = 5;
 /// See [`SYSTEM_INDEX`]. 10, as Moonbeam, to leave room for core pallets.
 pub const BALANCES_INDEX: u8 = 10;
 

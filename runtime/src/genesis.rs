@@ -13,6 +13,9 @@ use crate::Runtime;
 pub struct GenesisConfig {
     /// Endowed accounts and their free balances (units of 10^-18 ARC).
     pub balances: Vec<(AccountId20, Balance)>,
+    /// The genesis validator set, in slot order.
+    #[serde(default)]
+    pub validators: Vec<AccountId20>,
 }
 
 /// Errors in a genesis configuration.
@@ -53,6 +56,7 @@ pub fn build_storage(config: &GenesisConfig) -> Result<archive_primitives::Stora
             }
         })?;
     }
+    archive_pallet_session::set_validators(&mut ext, &config.validators);
     // Substrate's placeholder for block 0's hash until block 1 records the real one.
     system::storage::BlockHash::insert(&mut ext, &0, &H256([69u8; 32]));
     system::storage::Number::put(&mut ext, &0);

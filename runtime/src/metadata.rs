@@ -99,6 +99,15 @@ fn build() -> RuntimeMetadataPrefixed {
             index: constants::SYSTEM_INDEX,
         },
         PalletMetadata {
+            name: "Session",
+            storage: storage("Session", archive_pallet_session::entries()),
+            calls: None,
+            event: None,
+            constants: vec![],
+            error: None,
+            index: constants::SESSION_INDEX,
+        },
+        PalletMetadata {
             name: "Balances",
             storage: storage("Balances", balances::storage::entries()),
             calls: Some(PalletCallMetadata { ty: meta_type::<balances::Call>() }),

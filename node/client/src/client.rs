@@ -139,6 +139,21 @@ impl Client {
                 tracing::info!(genesis = %genesis_hash, "initialized genesis");
             }
         }
+        // The validator set lives in the genesis state; a spec whose consensus section says
+        // otherwise (e.g. a hand-edited raw spec) would author and finalize with the wrong set.
+        let key = archive_pallet_session::Validators::key();
+        let on_chain: Option<Vec<AccountId20>> = db
+            .state(&db.header(&genesis_hash)?.map(|h| h.state_root).unwrap_or_default())
+            .get(&key)?
+            .and_then(|raw| parity_scale_codec::Decode::decode(&mut &raw[..]).ok());
+        if let Some(set) = on_chain {
+            if !set.is_empty() && set != spec.consensus.validators {
+                return Err(Error::Spec(archive_chain_spec::Error::Invalid {
+                    path: spec.id.clone(),
+                    reason: "consensus.validators differ from the genesis state's Session.Validators".into(),
+                }));
+            }
+        }
         let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);
         let (best, _) = broadcast::channel(NOTIFICATION_CAPACITY);
         let (finalized, _) = broadcast::channel(NOTIFICATION_CAPACITY);
