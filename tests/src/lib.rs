@@ -7,6 +7,10 @@
 //!   and is killed on drop (SIGTERM, then SIGKILL after 10 s). Every child process is spawned
 //!   with `PR_SET_PDEATHSIG = SIGKILL` from a thread that lives as long as the test process, so
 //!   no node outlives the tests, even when the test binary itself is killed.
+//! - [`Testnet`]: N nodes of `--chain local` (the first four validate with the dev keys) on free
+//!   RPC and p2p ports, booting from node 0 or in a reserved-only full mesh; kill/restart by
+//!   index, partitions via reserved peers, and a background monitor that checks every second
+//!   that no two live nodes finalized different blocks at the same height.
 //! - [`run_cli`]: one-shot commands (`export-blocks`, `build-spec`, a node expected to fail…)
 //!   with a timeout.
 //! - [`TxParams`], [`sign_call`], [`sign_raw_call`], [`assemble_signed`]: extrinsics.
@@ -21,7 +25,7 @@ use std::{
     net::{SocketAddr, TcpListener, TcpStream},
     path::{Path, PathBuf},
     process::{Child, Command, ExitStatus, Stdio},
-    sync::{mpsc, Mutex, OnceLock},
+    sync::{mpsc, Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -464,10 +468,15 @@ impl Node {
     }
 
     fn launch(&mut self) -> anyhow::Result<()> {
+        self.launch_on(None)
+    }
+
+    /// Starts the process on `rpc_port` (a fresh free port when `None`).
+    fn launch_on(&mut self, rpc_port: Option<u16>) -> anyhow::Result<()> {
         anyhow::ensure!(self.child.is_none(), "node is already running");
         let mut last_err = None;
         for _attempt in 0..3 {
-            self.port = free_port();
+            self.port = rpc_port.unwrap_or_else(free_port);
             self.starts += 1;
             // Logs live in the base path (outside `chains/`), so they go wherever it goes.
             let log_dir = self.base.join("test-logs");
@@ -526,6 +535,18 @@ impl Node {
             self.stop();
         }
         self.launch()
+    }
+
+    /// Restarts the node on the same base path, flags **and RPC port** (stopping it first with
+    /// SIGTERM if it runs).
+    ///
+    /// # Errors
+    /// As [`Node::start`].
+    pub fn restart_same_port(&mut self) -> anyhow::Result<()> {
+        if self.child.is_some() {
+            self.stop();
+        }
+        self.launch_on(Some(self.port))
     }
 
     /// Restarts with other flags (same base path).
@@ -1026,6 +1047,610 @@ pub fn process_lifetime_dir(prefix: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create process-lifetime dir");
     dir
+}
+
+// ---------------------------------------------------------------------------------------------
+// Testnet: several nodes of the `local` chain talking to each other
+// ---------------------------------------------------------------------------------------------
+
+/// Dev keys of the `local` chain's validators, in validator-set order (the author of slot `s`
+/// is `LOCAL_VALIDATORS[s % 4]`).
+pub const LOCAL_VALIDATORS: [&str; 4] = ["alith", "baltathar", "charleth", "dorothy"];
+/// Slot duration of the `local` chain.
+pub const LOCAL_SLOT: Duration = Duration::from_secs(3);
+/// How often the [`Testnet`]'s safety monitor samples every live node.
+pub const SAFETY_SAMPLE_INTERVAL: Duration = Duration::from_secs(1);
+/// How long [`Testnet`]'s drop waits for its nodes to exit after SIGTERM before SIGKILL.
+pub const TESTNET_STOP_GRACE: Duration = Duration::from_secs(3);
+/// Engine id of the slot pre-digest and seal.
+pub const SLOT_ENGINE_ID: [u8; 4] = *b"arcp";
+
+/// The slot and author of a header (JSON, as `chain_getHeader` returns it), read from its
+/// first digest item `PreRuntime("arcp", SCALE{slot: u64, author: AccountId20})`.
+///
+/// # Panics
+/// When the header has no such pre-digest (every authored block must have one).
+pub fn slot_author(header: &Value) -> (u64, AccountId20) {
+    let logs = header["digest"]["logs"].as_array().unwrap_or_else(|| panic!("header without digest logs: {header}"));
+    let first = logs.first().and_then(Value::as_str).unwrap_or_else(|| panic!("header without digest items: {header}"));
+    let item = archive_primitives::DigestItem::decode(&mut &from_hex(first)[..])
+        .unwrap_or_else(|e| panic!("undecodable digest item {first}: {e}"));
+    match item {
+        archive_primitives::DigestItem::PreRuntime(id, data) if id == SLOT_ENGINE_ID => {
+            <(u64, AccountId20)>::decode(&mut &data[..])
+                .unwrap_or_else(|e| panic!("undecodable slot pre-digest {}: {e}", hex0x(&data)))
+        }
+        other => panic!("first digest item is not PreRuntime(\"arcp\", …): {other:?} in {header}"),
+    }
+}
+
+/// The dev-key name of a `local` validator account (`None` if it is not one).
+pub fn validator_name(who: AccountId20) -> Option<&'static str> {
+    LOCAL_VALIDATORS.iter().copied().find(|n| dev_pair(n).account() == who)
+}
+
+/// One JSON-RPC call with a short timeout; `None` on any transport or JSON-RPC error (the
+/// safety monitor must not hang on, or panic about, a node that was just killed).
+fn quick_rpc(addr: SocketAddr, method: &str, params: Value) -> Option<Value> {
+    let body = serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})).ok()?;
+    let resp = http_post(addr, &body, Duration::from_secs(5)).ok()?;
+    parse_rpc_response(&resp.json().ok()?).ok()?.ok()
+}
+
+/// What the safety monitor has learned.
+#[derive(Default)]
+struct SafetyState {
+    /// RPC address of each node while it runs.
+    addrs: Vec<Option<SocketAddr>>,
+    /// Per node: every height up to this one has been recorded in `finalized`.
+    checked: Vec<u32>,
+    /// Height → (hash, the node that first reported it as finalized).
+    finalized: std::collections::BTreeMap<u32, (H256, usize)>,
+    /// Safety violations seen (empty while all is well).
+    violations: Vec<String>,
+    /// Completed sampling rounds.
+    rounds: u64,
+}
+
+impl SafetyState {
+    /// Records that node `i` has finalized `hash` at `number`.
+    fn record(&mut self, i: usize, number: u32, hash: H256) {
+        match self.finalized.get(&number) {
+            None => {
+                self.finalized.insert(number, (hash, i));
+            }
+            Some((h, j)) if *h != hash => {
+                let msg = format!(
+                    "SAFETY VIOLATION: node {i} finalized {hash} at #{number}, node {j} finalized {h} at the same height"
+                );
+                eprintln!("{msg}");
+                self.violations.push(msg);
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Samples every live node each [`SAFETY_SAMPLE_INTERVAL`]: walks each node's finalized chain
+/// (parent links from `chain_getFinalizedHead`) down to what it checked before and records
+/// every (height, hash); two nodes with different hashes at a height both finalized is a
+/// violation. It also checks that each finalized head is the canonical block at its height.
+struct SafetyMonitor {
+    state: Arc<Mutex<SafetyState>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SafetyMonitor {
+    fn start() -> Self {
+        let state = Arc::new(Mutex::new(SafetyState::default()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (s, st) = (state.clone(), stop.clone());
+        let thread = std::thread::Builder::new()
+            .name("testnet-safety".into())
+            .spawn(move || {
+                while !st.load(std::sync::atomic::Ordering::Acquire) {
+                    Self::sample(&s);
+                    let until = Instant::now() + SAFETY_SAMPLE_INTERVAL;
+                    while Instant::now() < until && !st.load(std::sync::atomic::Ordering::Acquire) {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+            })
+            .expect("spawn the safety monitor");
+        SafetyMonitor { state, stop, thread: Some(thread) }
+    }
+
+    fn lock(state: &Mutex<SafetyState>) -> std::sync::MutexGuard<'_, SafetyState> {
+        state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_addr(&self, i: usize, addr: Option<SocketAddr>) {
+        let mut s = Self::lock(&self.state);
+        if s.addrs.len() <= i {
+            s.addrs.resize(i + 1, None);
+            s.checked.resize(i + 1, 0);
+        }
+        s.addrs[i] = addr;
+    }
+
+    /// One sampling round over all live nodes (the lock is not held during RPC calls).
+    fn sample(state: &Mutex<SafetyState>) {
+        let addrs: Vec<(usize, SocketAddr, u32)> = {
+            let s = Self::lock(state);
+            s.addrs.iter().enumerate().filter_map(|(i, a)| a.map(|a| (i, a, s.checked[i]))).collect()
+        };
+        for (i, addr, checked) in addrs {
+            let Some(fin_hash) = quick_rpc(addr, "chain_getFinalizedHead", json!([])) else { continue };
+            let Some(fin_hash) = fin_hash.as_str().and_then(|s| s.parse::<H256>().ok()) else { continue };
+            let Some(header) = quick_rpc(addr, "chain_getHeader", json!([fin_hash.to_string()])) else { continue };
+            let fin_number = header_number(&header);
+            // The finalized head must be canonical (chain_getBlockHash at its height).
+            if let Some(canon) = quick_rpc(addr, "chain_getBlockHash", json!([fin_number])) {
+                let canon = canon.as_str().and_then(|s| s.parse::<H256>().ok());
+                if canon != Some(fin_hash) {
+                    // Re-read: the finalized head may have moved between the two calls.
+                    let again = quick_rpc(addr, "chain_getFinalizedHead", json!([]));
+                    if again.as_ref().and_then(Value::as_str).and_then(|s| s.parse::<H256>().ok()) == Some(fin_hash) {
+                        let msg = format!(
+                            "SAFETY VIOLATION: node {i}'s finalized head {fin_hash} (#{fin_number}) is not canonical: chain_getBlockHash({fin_number}) = {canon:?}"
+                        );
+                        eprintln!("{msg}");
+                        Self::lock(state).violations.push(msg);
+                    }
+                }
+            }
+            // Walk the parent links down to the last checked height.
+            let mut found = vec![(fin_number, fin_hash)];
+            let mut parent = parse_h256(&header["parentHash"]);
+            let mut n = fin_number;
+            let mut complete = true;
+            while n > checked + 1 {
+                n -= 1;
+                let Some(h) = quick_rpc(addr, "chain_getHeader", json!([parent.to_string()])) else {
+                    complete = false;
+                    break;
+                };
+                if h.is_null() || header_number(&h) != n {
+                    let msg = format!(
+                        "SAFETY VIOLATION: node {i}: finalized chain broken at #{n}: header of {parent} is {h}"
+                    );
+                    eprintln!("{msg}");
+                    Self::lock(state).violations.push(msg);
+                    complete = false;
+                    break;
+                }
+                found.push((n, parent));
+                parent = parse_h256(&h["parentHash"]);
+            }
+            let mut s = Self::lock(state);
+            for (n, h) in &found {
+                s.record(i, *n, *h);
+            }
+            if complete && fin_number > s.checked[i] {
+                // The block below the walk must link to what we recorded there.
+                if let Some((below, _)) = s.finalized.get(&n.saturating_sub(1)).copied() {
+                    if n > 1 && below != parent {
+                        let msg = format!(
+                            "SAFETY VIOLATION: node {i}'s finalized #{n} has parent {parent}, but #{} was finalized as {below}",
+                            n - 1
+                        );
+                        eprintln!("{msg}");
+                        s.violations.push(msg);
+                    }
+                }
+                s.checked[i] = fin_number;
+            }
+        }
+        Self::lock(state).rounds += 1;
+    }
+
+    fn violations(&self) -> Vec<String> {
+        Self::lock(&self.state).violations.clone()
+    }
+
+    fn rounds(&self) -> u64 {
+        Self::lock(&self.state).rounds
+    }
+
+    fn heights(&self) -> usize {
+        Self::lock(&self.state).finalized.len()
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// How a [`Testnet`] is wired.
+#[derive(Clone, Copy, Debug)]
+pub struct TestnetConfig {
+    /// Number of nodes; the first four validate with [`LOCAL_VALIDATORS`], the rest are full
+    /// nodes.
+    pub nodes: usize,
+    /// `--reserved-only` with a full mesh of reserved peers (each node boots from all earlier
+    /// ones, and every earlier node is told about it with `system_addReservedPeer`).
+    /// Otherwise every node boots from node 0 (as `scripts/testnet.sh` does).
+    pub reserved_only: bool,
+}
+
+impl TestnetConfig {
+    /// `n` nodes booting from node 0.
+    pub fn star(nodes: usize) -> Self {
+        TestnetConfig { nodes, reserved_only: false }
+    }
+
+    /// `n` nodes in reserved-only mode, fully meshed.
+    pub fn reserved_mesh(nodes: usize) -> Self {
+        TestnetConfig { nodes, reserved_only: true }
+    }
+}
+
+/// A testnet of `--chain local` nodes on 127.0.0.1 (what `scripts/testnet.sh` starts), each on
+/// its own free RPC and p2p port and base path under one temporary directory. A background
+/// safety-monitor thread checks finality safety across all live nodes every second;
+/// [`Testnet::wait_until`] and [`Testnet::assert_safe`] fail the test on a violation.
+/// Everything is killed on drop (the directory is kept, and its path printed, if the test
+/// panicked).
+pub struct Testnet {
+    nodes: Vec<Node>,
+    p2p_ports: Vec<u16>,
+    peer_ids: Vec<String>,
+    reserved_only: bool,
+    monitor: SafetyMonitor,
+    started: Instant,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for Testnet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Testnet").field("nodes", &self.nodes).field("p2p_ports", &self.p2p_ports).finish()
+    }
+}
+
+impl Testnet {
+    /// Starts the nodes (node 0 first, then the others booting from it, or from all earlier
+    /// ones in reserved-only mode) and waits until each has its peers (all others in
+    /// reserved-only mode, at least one otherwise).
+    ///
+    /// # Errors
+    /// A node that does not start, or peers that do not connect within 60 s.
+    pub fn start(config: TestnetConfig) -> anyhow::Result<Testnet> {
+        let dir = tempfile::Builder::new().prefix("archivechain-testnet-").tempdir()?;
+        let mut net = Testnet {
+            nodes: Vec::new(),
+            p2p_ports: Vec::new(),
+            peer_ids: Vec::new(),
+            reserved_only: config.reserved_only,
+            monitor: SafetyMonitor::start(),
+            started: Instant::now(),
+            dir: Some(dir),
+        };
+        for _ in 0..config.nodes {
+            net.spawn_node()?;
+        }
+        let want = if config.reserved_only { config.nodes.saturating_sub(1) } else { usize::from(config.nodes > 1) };
+        let mut last = Vec::new();
+        let ok = wait_until(Duration::from_secs(60), || {
+            last = (0..net.len()).map(|i| net.peers(i)).collect();
+            last.iter().all(|p| *p >= want)
+        });
+        if !ok {
+            bail!("peers per node still {last:?} after 60 s (want ≥ {want} each)");
+        }
+        net.log(&format!("testnet of {} nodes up, peers {last:?}", config.nodes));
+        Ok(net)
+    }
+
+    /// Starts the next node (index `len()`): a validator for the first four, a full node after.
+    fn spawn_node(&mut self) -> anyhow::Result<usize> {
+        let i = self.nodes.len();
+        let base = self.dir.as_ref().context("testnet directory")?.path().join(format!("node{i}"));
+        std::fs::create_dir_all(&base)?;
+        let boot: Vec<String> = if self.reserved_only {
+            (0..i).map(|j| self.multiaddr(j)).collect()
+        } else if i > 0 {
+            vec![self.multiaddr(0)]
+        } else {
+            Vec::new()
+        };
+        let mut last_err = None;
+        for _attempt in 0..3 {
+            let port = free_port();
+            if self.p2p_ports.contains(&port) || self.nodes.iter().any(|n| n.port() == port) {
+                continue;
+            }
+            let mut flags: Vec<String> = [
+                "--chain",
+                "local",
+                "--port",
+                &port.to_string(),
+                "--listen-addr",
+                "127.0.0.1",
+                "--name",
+                &format!("node{i}"),
+                "--rpc-methods",
+                "unsafe",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+            if let Some(key) = LOCAL_VALIDATORS.get(i) {
+                flags.extend(["--validator".to_owned(), "--dev-key".to_owned(), (*key).to_owned()]);
+            }
+            if self.reserved_only {
+                flags.push("--reserved-only".to_owned());
+            }
+            // For debugging a failing test: e.g. TESTNET_LOG=info,consensus=debug.
+            if let Ok(filter) = std::env::var("TESTNET_LOG") {
+                flags.extend(["--log".to_owned(), filter]);
+            }
+            if !boot.is_empty() {
+                flags.extend(["--bootnodes".to_owned(), boot.join(",")]);
+            }
+            let refs: Vec<&str> = flags.iter().map(String::as_str).collect();
+            match Node::start(&base, &refs) {
+                Ok(node) => {
+                    let id = node.call("system_localPeerId", json!([]));
+                    let id = id.as_str().with_context(|| format!("system_localPeerId returned {id}"))?.to_owned();
+                    self.monitor.set_addr(i, Some(node.addr()));
+                    self.nodes.push(node);
+                    self.p2p_ports.push(port);
+                    self.peer_ids.push(id);
+                    if self.reserved_only {
+                        let me = self.multiaddr(i);
+                        for j in 0..i {
+                            self.nodes[j].call("system_addReservedPeer", json!([me]));
+                        }
+                    }
+                    self.log(&format!(
+                        "node{i} started: rpc {} p2p {port} peer {}",
+                        self.nodes[i].addr(),
+                        self.peer_ids[i]
+                    ));
+                    return Ok(i);
+                }
+                Err(e) => {
+                    // The p2p port was taken between the probe and the bind: try another.
+                    let retry = format!("{e:#}").contains("Address already in use");
+                    last_err = Some(e);
+                    if !retry {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(last_err.unwrap_or_else(|| anyhow!("no free p2p port")).context(format!("starting testnet node {i}")))
+    }
+
+    /// Adds a full node (no validator key) with a fresh base path, booting from node 0 (from
+    /// every node, reserved, in reserved-only mode); returns its index.
+    ///
+    /// # Errors
+    /// As [`Testnet::start`].
+    pub fn add_full_node(&mut self) -> anyhow::Result<usize> {
+        // Validator slots are the first four indices: pad so that the new node is not one.
+        anyhow::ensure!(self.nodes.len() >= LOCAL_VALIDATORS.len(), "start the four validators first");
+        self.spawn_node()
+    }
+
+    /// Prints a time-stamped line (seconds since the testnet started).
+    pub fn log(&self, msg: &str) {
+        eprintln!("[testnet +{:6.1}s] {msg}", self.started.elapsed().as_secs_f64());
+    }
+
+    /// Number of nodes (running or not).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Node `i`.
+    pub fn node(&self, i: usize) -> &Node {
+        &self.nodes[i]
+    }
+
+    /// Node `i`, mutably.
+    pub fn node_mut(&mut self, i: usize) -> &mut Node {
+        &mut self.nodes[i]
+    }
+
+    /// Node `i`'s peer id.
+    pub fn peer_id(&self, i: usize) -> &str {
+        &self.peer_ids[i]
+    }
+
+    /// Node `i`'s p2p port.
+    pub fn p2p_port(&self, i: usize) -> u16 {
+        self.p2p_ports[i]
+    }
+
+    /// Node `i`'s full multiaddr `/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>`.
+    pub fn multiaddr(&self, i: usize) -> String {
+        format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_ports[i], self.peer_ids[i])
+    }
+
+    /// Indices of the nodes whose process runs.
+    pub fn live(&mut self) -> Vec<usize> {
+        (0..self.nodes.len()).filter(|i| self.nodes[*i].is_running()).collect()
+    }
+
+    /// Finalized head of node `i`: (number, hash).
+    pub fn finalized(&self, i: usize) -> (u32, H256) {
+        let hash = parse_h256(&self.nodes[i].call("chain_getFinalizedHead", json!([])));
+        let header =
+            self.nodes[i].header(hash).unwrap_or_else(|| panic!("node {i} has no header of its finalized head"));
+        (header_number(&header), hash)
+    }
+
+    /// Finalized number of node `i`.
+    pub fn finalized_number(&self, i: usize) -> u32 {
+        self.finalized(i).0
+    }
+
+    /// Best number of node `i`.
+    pub fn best_number(&self, i: usize) -> u32 {
+        self.nodes[i].best_number()
+    }
+
+    /// Canonical hash at `n` on node `i`.
+    pub fn hash_at(&self, i: usize, n: u32) -> Option<H256> {
+        self.nodes[i].block_hash(n)
+    }
+
+    /// `system_health.peers` of node `i`.
+    pub fn peers(&self, i: usize) -> usize {
+        let h = self.nodes[i].call("system_health", json!([]));
+        usize::try_from(h["peers"].as_u64().unwrap_or_else(|| panic!("system_health without peers: {h}"))).unwrap_or(0)
+    }
+
+    /// Header (JSON) of the canonical block `n` on node `i`.
+    pub fn header_at(&self, i: usize, n: u32) -> Value {
+        let hash = self.hash_at(i, n).unwrap_or_else(|| panic!("node {i} has no block #{n}"));
+        self.nodes[i].header(hash).unwrap_or_else(|| panic!("node {i} has no header for #{n} {hash}"))
+    }
+
+    /// Polls `cond` every 250 ms until it holds (true) or `timeout` passes (false); fails the
+    /// test at once if the safety monitor has seen a violation.
+    pub fn wait_until(&self, timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.assert_safe();
+            if cond() {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Sleeps for `d`, still failing at once on a safety violation.
+    pub fn sleep(&self, d: Duration) {
+        self.wait_until(d, || false);
+    }
+
+    /// Panics if the safety monitor has seen two nodes disagree on a finalized block.
+    pub fn assert_safe(&self) {
+        let v = self.monitor.violations();
+        assert!(v.is_empty(), "finality safety violated:\n{}", v.join("\n"));
+    }
+
+    /// Waits for one more full sampling round of the safety monitor, then [`Testnet::assert_safe`];
+    /// also compares `chain_getBlockHash` of all nodes in `nodes` at every height up to the
+    /// lowest of their finalized numbers. Returns that lowest finalized number.
+    pub fn assert_agreement(&self, nodes: &[usize]) -> u32 {
+        let r = self.monitor.rounds();
+        let ok = wait_until(Duration::from_secs(30), || self.monitor.rounds() >= r + 2);
+        assert!(ok, "the safety monitor stopped sampling");
+        self.assert_safe();
+        let min_fin = nodes.iter().map(|i| self.finalized_number(*i)).min().unwrap_or(0);
+        for n in 0..=min_fin {
+            let hashes: Vec<(usize, Option<H256>)> = nodes.iter().map(|i| (*i, self.hash_at(*i, n))).collect();
+            let first = hashes[0].1;
+            assert!(
+                first.is_some() && hashes.iter().all(|(_, h)| *h == first),
+                "nodes disagree on block #{n} (≤ their common finalized #{min_fin}): {hashes:?}"
+            );
+        }
+        self.log(&format!(
+            "nodes {nodes:?} agree up to #{min_fin}; safety monitor: {} sampling rounds, {} finalized heights cross-checked, no violation",
+            self.monitor.rounds(),
+            self.monitor.heights()
+        ));
+        min_fin
+    }
+
+    /// `kill -9` node `i` (the monitor stops sampling it).
+    pub fn kill9(&mut self, i: usize) {
+        self.monitor.set_addr(i, None);
+        self.nodes[i].kill9();
+        self.log(&format!("node{i} killed (SIGKILL)"));
+    }
+
+    /// Restarts node `i` on its base path, p2p port and RPC port. In reserved-only mode it is
+    /// then told about every other node again (its reserved set lives in memory), so the mesh
+    /// is whole again.
+    ///
+    /// # Errors
+    /// As [`Node::start`].
+    pub fn restart(&mut self, i: usize) -> anyhow::Result<()> {
+        self.monitor.set_addr(i, None);
+        self.nodes[i].restart_same_port()?;
+        self.monitor.set_addr(i, Some(self.nodes[i].addr()));
+        if self.reserved_only {
+            for j in (0..self.nodes.len()).filter(|j| *j != i) {
+                self.nodes[i].call("system_addReservedPeer", json!([self.multiaddr(j)]));
+            }
+        }
+        self.log(&format!("node{i} restarted"));
+        Ok(())
+    }
+
+    /// Cuts the link between nodes `a` and `b`: each removes the other from its reserved peers
+    /// (in reserved-only mode that disconnects it and keeps it out).
+    pub fn disconnect(&self, a: usize, b: usize) {
+        self.nodes[a].call("system_removeReservedPeer", json!([self.peer_ids[b]]));
+        self.nodes[b].call("system_removeReservedPeer", json!([self.peer_ids[a]]));
+    }
+
+    /// Restores the link between `a` and `b`: each adds the other's multiaddr as reserved peer.
+    pub fn connect(&self, a: usize, b: usize) {
+        self.nodes[a].call("system_addReservedPeer", json!([self.multiaddr(b)]));
+        self.nodes[b].call("system_addReservedPeer", json!([self.multiaddr(a)]));
+    }
+
+    /// Peer ids node `i` is connected to (`system_peers`).
+    pub fn connected_peers(&self, i: usize) -> Vec<String> {
+        let v = self.nodes[i].call("system_peers", json!([]));
+        v.as_array()
+            .unwrap_or_else(|| panic!("system_peers: {v}"))
+            .iter()
+            .filter_map(|p| p["peerId"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Index of the node with peer id `id`.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.peer_ids.iter().position(|p| p == id)
+    }
+}
+
+impl Drop for Testnet {
+    fn drop(&mut self) {
+        self.monitor.stop();
+        let panicking = std::thread::panicking();
+        if !panicking {
+            // SIGTERM everything first so the nodes shut down in parallel, then reap each;
+            // whatever has not exited after TESTNET_STOP_GRACE is killed.
+            for n in &self.nodes {
+                n.send_sigterm();
+            }
+            let deadline = Instant::now() + TESTNET_STOP_GRACE;
+            for (i, n) in self.nodes.iter_mut().enumerate() {
+                if n.pid().is_some() && n.wait_exit(deadline.saturating_duration_since(Instant::now())).is_none() {
+                    eprintln!("[testnet] node{i} did not exit within {TESTNET_STOP_GRACE:?} of SIGTERM; SIGKILL");
+                    n.kill9();
+                }
+            }
+        }
+        // (When panicking, each node's drop kills it and prints the tail of its log.)
+        self.nodes.clear();
+        if panicking {
+            if let Some(dir) = self.dir.take() {
+                let kept = dir.keep();
+                eprintln!("testnet directory kept for inspection: {}", kept.display());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -91,24 +91,45 @@ impl FinalityHandle {
     /// the database): call from a blocking context.
     ///
     /// # Errors
-    /// A reason if it is undecodable, not for `hash`, or not signed by more than 2/3 of the set.
-    pub fn import_justification(&self, hash: &H256, bytes: &[u8]) -> Result<(), String> {
-        let j = Justification::decode(&mut &bytes[..]).map_err(|e| format!("undecodable justification: {e}"))?;
+    /// [`JustificationCheck::NotYetVerifiable`] if a vote names a block not imported yet;
+    /// [`JustificationCheck::Invalid`] if it is undecodable, not for `hash`, or not signed by
+    /// more than 2/3 of the set.
+    pub fn import_justification(&self, hash: &H256, bytes: &[u8]) -> Result<(), JustificationCheck> {
+        let invalid = JustificationCheck::Invalid;
+        let j =
+            Justification::decode(&mut &bytes[..]).map_err(|e| invalid(format!("undecodable justification: {e}")))?;
         if j.target_hash != *hash {
-            return Err(format!("justification is for {} not {hash}", j.target_hash));
+            return Err(invalid(format!("justification is for {} not {hash}", j.target_hash)));
         }
         let client = &self.client;
+        for v in &j.votes {
+            if !matches!(client.header(&v.vote.target_hash), Ok(Some(_))) {
+                return Err(JustificationCheck::NotYetVerifiable(format!(
+                    "vote of {} is for block #{} {} which is not imported yet",
+                    v.voter, v.vote.target_number, v.vote.target_hash
+                )));
+            }
+        }
         verify_justification(&j, &self.validators, &self.genesis, |a, b| is_descendant(client, a, b))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| invalid(e.to_string()))?;
         let info = client.info();
         if j.target_number > info.finalized_number {
-            client.finalize(hash, Some(bytes.to_vec())).map_err(|e| e.to_string())?;
+            client.finalize(hash, Some(bytes.to_vec())).map_err(|e| invalid(e.to_string()))?;
         }
         if let Some(tx) = &self.commands {
             let _ = tx.try_send(Command::Justification(j));
         }
         Ok(())
     }
+}
+
+/// Why a justification was not applied.
+#[derive(Debug)]
+pub enum JustificationCheck {
+    /// It names blocks this node has not imported yet; try again later. Not misbehaviour.
+    NotYetVerifiable(String),
+    /// It is wrong: the sender misbehaves.
+    Invalid(String),
 }
 
 /// Whether `a` is `b` or descends from it, by the client's parent links.

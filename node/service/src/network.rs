@@ -88,23 +88,14 @@ enum Verdict {
     LocalError(String),
 }
 
-fn import_one(client: &Client, finality: &FinalityHandle, sb: SyncBlock) -> Verdict {
-    let hash = sb.block.hash();
+/// Imports one block (without its justification: see [`apply_justifications`]).
+fn import_one(client: &Client, block: archive_primitives::Block) -> Verdict {
+    let hash = block.hash();
     let known = matches!(client.header(&hash), Ok(Some(_)));
-    let result = if known { Ok(None) } else { client.import_block(sb.block, None, false).map(Some) };
+    let result = if known { Ok(None) } else { client.import_block(block, None, false).map(Some) };
     match result {
-        Ok(imported) => {
-            if let Some(j) = sb.justification {
-                if let Err(e) = finality.import_justification(&hash, &j) {
-                    return Verdict::Bad(format!("bad justification for {hash}: {e}"));
-                }
-            }
-            if imported.is_some() {
-                Verdict::Imported
-            } else {
-                Verdict::Known
-            }
-        }
+        Ok(Some(_)) => Verdict::Imported,
+        Ok(None) => Verdict::Known,
         Err(ClientError::UnknownParent { .. }) => Verdict::NeedParent,
         Err(e @ (ClientError::InvalidBlock { .. } | ClientError::BadSeal { .. })) => {
             // A block on a branch we abandoned because of finality is not the peer's fault.
@@ -117,6 +108,41 @@ fn import_one(client: &Client, finality: &FinalityHandle, sb: SyncBlock) -> Verd
         }
         Err(e) => Verdict::LocalError(e.to_string()),
     }
+}
+
+/// Imports `blocks` in order and then their justifications, newest first (finalizing a block
+/// finalizes its ancestors, so the newest verifiable one is enough). Justifications are checked
+/// after the whole batch because their votes may be for descendants of the justified block;
+/// one whose votes name blocks still unknown is skipped, not held against the peer.
+/// Returns the per-block verdicts, stopping at the first block that did not import, and a
+/// reason if a justification is invalid.
+fn import_batch(client: &Client, finality: &FinalityHandle, blocks: Vec<SyncBlock>) -> (Vec<Verdict>, Option<String>) {
+    let mut verdicts = Vec::with_capacity(blocks.len());
+    let mut justifications = Vec::new();
+    for sb in blocks {
+        let hash = sb.block.hash();
+        let v = import_one(client, sb.block);
+        let ok = matches!(v, Verdict::Imported | Verdict::Known);
+        verdicts.push(v);
+        if !ok {
+            break;
+        }
+        if let Some(j) = sb.justification {
+            justifications.push((hash, j));
+        }
+    }
+    for (hash, j) in justifications.into_iter().rev() {
+        match finality.import_justification(&hash, &j) {
+            Ok(()) => break,
+            Err(crate::finality::JustificationCheck::NotYetVerifiable(why)) => {
+                tracing::debug!(%hash, why, "justification kept for later: it names unknown blocks");
+            }
+            Err(crate::finality::JustificationCheck::Invalid(reason)) => {
+                return (verdicts, Some(format!("bad justification for {hash}: {reason}")));
+            }
+        }
+    }
+    (verdicts, None)
 }
 
 /// Runs a range sync from `peer` until we reach its best block or it stops answering.
@@ -153,20 +179,17 @@ async fn sync_from(
             let plain: Vec<archive_primitives::Block> = blocks.iter().map(|sb| sb.block.clone()).collect();
             std::thread::scope(|scope| {
                 scope.spawn(|| c.prerecover_signatures(&plain));
-                let mut out = Vec::with_capacity(blocks.len());
-                for sb in blocks {
-                    let v = import_one(&c, &f, sb);
-                    let stop = !matches!(v, Verdict::Imported | Verdict::Known);
-                    out.push(v);
-                    if stop {
-                        break;
-                    }
-                }
-                out
+                import_batch(&c, &f, blocks)
             })
         })
         .await
         .unwrap_or_default();
+        let (verdicts, bad_justification) = verdicts;
+        if let Some(reason) = bad_justification {
+            tracing::warn!(%peer, reason, "peer served an invalid justification");
+            net.report(peer, &reason);
+            break;
+        }
         let mut progressed = 0u32;
         for v in &verdicts {
             match v {
@@ -266,7 +289,11 @@ pub(crate) async fn run(
                     continue;
                 }
                 let (c, f) = (client.clone(), finality.clone());
-                let verdict = tokio::task::spawn_blocking(move || import_one(&c, &f, block)).await;
+                let verdict = tokio::task::spawn_blocking(move || match import_batch(&c, &f, vec![block]) {
+                    (_, Some(reason)) => Verdict::Bad(reason),
+                    (mut v, None) => v.pop().unwrap_or(Verdict::Known),
+                })
+                .await;
                 match verdict {
                     Ok(Verdict::NeedParent) => {
                         tokio::spawn(sync_from(
