@@ -268,11 +268,6 @@ fn kill_one_keeps_finality_kill_two_stops_it_restart_recovers() {
 }
 
 #[test]
-#[ignore = "known liveness gap (fails 5 runs in 8; issue 3 note): finality may not resume after a 2|2 partition heals. \
-            A vote whose target is a block of the losing fork stays pending forever at nodes that \
-            never imported that fork (nothing fetches blocks that votes refer to), so their round \
-            never gets an estimate, while the other side has moved a round ahead; the rounds never \
-            line up again"]
 fn partition_two_two_then_heal() {
     let _turn = serial();
     let t0 = Instant::now();

@@ -143,9 +143,9 @@ mod tests {
     fn round_trip() {
         let mut codec = Sync::new(16, 1024);
         let mut buf = Vec::new();
-        let req = SyncRequest { from: 5, max: 7 };
+        let req = SyncRequest { from: 5, max: 7, by_hash: None };
         block_on(codec.write_request(&PROTOCOL, &mut Cursor::new(&mut buf), req)).expect("write");
-        assert_eq!(buf, frame(8, &req.encode()));
+        assert_eq!(buf, frame(9, &req.encode()));
         let back = block_on(codec.read_request(&PROTOCOL, &mut Cursor::new(buf))).expect("read");
         assert_eq!(back, req);
     }
@@ -170,10 +170,10 @@ mod tests {
     fn garbage_and_truncation_are_errors() {
         let mut codec = Sync::new(16, 1024);
         // Trailing byte after a valid request.
-        let err = block_on(codec.read_request(&PROTOCOL, &mut Cursor::new(frame(9, &[0; 9])))).expect_err("trailing");
+        let err = block_on(codec.read_request(&PROTOCOL, &mut Cursor::new(frame(10, &[0; 10])))).expect_err("trailing");
         assert!(matches!(frame_error(&err), Some(FrameError::Undecodable(_))));
         // Body shorter than announced.
-        let err = block_on(codec.read_request(&PROTOCOL, &mut Cursor::new(frame(8, &[0; 3])))).expect_err("short");
+        let err = block_on(codec.read_request(&PROTOCOL, &mut Cursor::new(frame(9, &[0; 3])))).expect_err("short");
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
         // A Vec<u8> claiming a huge length inside a small frame.
         let err = block_on(codec.read_response(&PROTOCOL, &mut Cursor::new(frame(5, &[0xff, 0xff, 0xff, 0xff, 0x03]))))

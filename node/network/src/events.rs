@@ -257,7 +257,7 @@ impl NetworkWorker {
         if !self.admit_request(peer) {
             return;
         }
-        let max = request.max.min(MAX_BLOCKS_PER_REQUEST);
+        let max = if request.by_hash.is_some() { 1 } else { request.max.min(MAX_BLOCKS_PER_REQUEST) };
         if max == 0 {
             let _ = self.swarm.behaviour_mut().sync.send_response(channel, Vec::new());
             return;
@@ -267,7 +267,10 @@ impl NetworkWorker {
             return;
         }
         let provider = self.provider.clone();
-        let job = tokio::task::spawn_blocking(move || provider.blocks(request.from, max));
+        let job = tokio::task::spawn_blocking(move || match request.by_hash {
+            Some(hash) => provider.block_by_hash(&hash).into_iter().collect(),
+            None => provider.blocks(request.from, max),
+        });
         self.serving.push(Box::pin(async move { (peer, request, channel, job.await.ok()) }));
     }
 
@@ -283,7 +286,7 @@ impl NetworkWorker {
             tracing::error!(peer = %peer, from = request.from, "block provider failed; request dropped");
             return;
         };
-        let max = request.max.min(MAX_BLOCKS_PER_REQUEST) as usize;
+        let max = if request.by_hash.is_some() { 1 } else { request.max.min(MAX_BLOCKS_PER_REQUEST) as usize };
         let mut bytes = COMPACT_PREFIX_BYTES;
         let mut keep = 0;
         for block in blocks.iter().take(max) {
@@ -303,6 +306,14 @@ impl NetworkWorker {
 
 /// Checks a sync answer: at most `max` blocks, numbered `from, from + 1, …`.
 fn check_response(request: &SyncRequest, blocks: &[SyncBlock]) -> Result<(), String> {
+    if let Some(hash) = request.by_hash {
+        return match blocks {
+            [] => Ok(()),
+            [b] if b.block.hash() == hash => Ok(()),
+            [b] => Err(format!("block {} for a request of {hash}", b.block.hash())),
+            _ => Err(format!("{} blocks for a request of one block", blocks.len())),
+        };
+    }
     if blocks.len() > request.max as usize {
         return Err(format!("{} blocks for a request of {}", blocks.len(), request.max));
     }

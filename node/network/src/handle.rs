@@ -5,7 +5,7 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use archive_primitives::BlockNumber;
+use archive_primitives::{BlockNumber, H256};
 use libp2p::{multiaddr::Protocol, Multiaddr, PeerId};
 use parity_scale_codec::Encode;
 use parking_lot::RwLock;
@@ -149,9 +149,20 @@ impl NetworkHandle {
             return Ok(Vec::new());
         }
         let (reply, answer) = oneshot::channel();
-        let request = SyncRequest { from, max };
+        let request = SyncRequest { from, max, by_hash: None };
         self.commands.send(Command::RequestBlocks { peer, request, reply }).await.map_err(|_| Error::WorkerStopped)?;
         answer.await.map_err(|_| Error::WorkerStopped)?
+    }
+
+    /// Asks `peer` for the block with `hash` (any branch). `None` if the peer does not know it.
+    ///
+    /// # Errors
+    /// As [`NetworkHandle::request_blocks`]; a block with another hash is an invalid response.
+    pub async fn request_block_by_hash(&self, peer: PeerId, hash: H256) -> Result<Option<SyncBlock>, Error> {
+        let (reply, answer) = oneshot::channel();
+        let request = SyncRequest { from: 0, max: 1, by_hash: Some(hash) };
+        self.commands.send(Command::RequestBlocks { peer, request, reply }).await.map_err(|_| Error::WorkerStopped)?;
+        Ok(answer.await.map_err(|_| Error::WorkerStopped)??.into_iter().next())
     }
 
     /// Reports misbehaviour: the peer is disconnected and banned for the configured

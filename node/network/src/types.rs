@@ -35,13 +35,17 @@ pub struct SyncBlock {
     pub justification: Option<Vec<u8>>,
 }
 
-/// A sync request: up to `max` canonical blocks starting at `from` (SCALE).
+/// A sync request (SCALE): up to `max` canonical blocks starting at `from`, or — when `by_hash`
+/// is set — the one block with that hash, on any branch the peer knows (finality votes can name
+/// blocks of a fork this node never saw).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
 pub struct SyncRequest {
     /// First block number wanted.
     pub from: BlockNumber,
     /// Most blocks wanted (capped at [`MAX_BLOCKS_PER_REQUEST`]).
     pub max: u32,
+    /// Ask for this block only (then `from`/`max` are ignored and at most one block comes back).
+    pub by_hash: Option<H256>,
 }
 
 /// How the network reads the local chain. Implemented by the service over the client; tests
@@ -53,6 +57,10 @@ pub trait BlockProvider: Send + Sync + 'static {
     /// [`MAX_BLOCKS_PER_REQUEST`]) and about [`SOFT_RESPONSE_BYTES`]. Runs on a blocking
     /// thread; may read the database.
     fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock>;
+    /// The block with `hash` on any branch, if known. Runs on a blocking thread.
+    fn block_by_hash(&self, _hash: &H256) -> Option<SyncBlock> {
+        None
+    }
 }
 
 /// What the network tells the node. Delivered in order on the bounded channel returned by

@@ -209,6 +209,8 @@ impl FinalityTask {
         let mut imports = client.import_notifications();
         let mut ticker = tokio::time::interval(Duration::from_millis((slot_ms / 4).max(100)));
         let mut pending: Vec<SignedVote> = Vec::new();
+        // Blocks named by votes that we asked peers for (once each).
+        let mut fetched: std::collections::HashSet<H256> = std::collections::HashSet::new();
         let mut ticks: u64 = 0;
         // Our own votes of recent rounds: re-sent so that validators still in the previous
         // round (their copy was lost) can complete it and follow.
@@ -232,7 +234,18 @@ impl FinalityTask {
                     Err(RecvError::Closed) => break,
                 },
                 cmd = self.commands.recv() => match cmd {
-                    Some(Command::Vote(v)) => self.count(&mut voter, &mut tree, v, &mut pending),
+                    Some(Command::Vote(v)) => {
+                        self.count(&mut voter, &mut tree, v, &mut pending);
+                        if let (Some(net), Some(last)) = (&net, pending.last()) {
+                            let target = last.vote.target_hash;
+                            if fetched.len() >= MAX_PENDING_VOTES {
+                                fetched.clear();
+                            }
+                            if fetched.insert(target) {
+                                tokio::spawn(crate::network::fetch_by_hash(client.clone(), net.clone(), target));
+                            }
+                        }
+                    }
                     Some(Command::Justification(j)) => {
                         match voter.import_justification(&j, &tree, now_ms()) {
                             Ok(Some(_)) | Ok(None) => {

@@ -52,6 +52,12 @@ impl BlockProvider for ChainProvider {
         }
     }
 
+    fn block_by_hash(&self, hash: &archive_primitives::H256) -> Option<SyncBlock> {
+        let block = self.client.block(hash).ok()??;
+        let justification = self.client.db().justification(hash).ok().flatten();
+        Some(SyncBlock { block, justification })
+    }
+
     fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock> {
         let mut out = Vec::new();
         let mut bytes = 0usize;
@@ -334,4 +340,52 @@ pub(crate) async fn run(
             }
         }
     }
+}
+
+/// Ancestors fetched at most when a vote names an unknown block (a fork this node never saw).
+const MAX_FETCH_DEPTH: usize = 64;
+/// Peers asked for each missing block.
+const FETCH_PEERS: usize = 4;
+
+/// Fetches block `hash` and any missing ancestors by hash from peers and imports them: finality
+/// votes may name blocks of a fork this node never saw (e.g. after a partition), and a vote is
+/// only counted once its block is known.
+pub(crate) async fn fetch_by_hash(client: Arc<Client>, net: NetworkHandle, hash: archive_primitives::H256) {
+    let mut want = hash;
+    let mut chain = Vec::new();
+    for _ in 0..MAX_FETCH_DEPTH {
+        if matches!(client.header(&want), Ok(Some(_))) {
+            break;
+        }
+        let mut got = None;
+        for p in net.peers().into_iter().take(FETCH_PEERS) {
+            let Ok(peer) = p.peer_id.parse::<PeerId>() else { continue };
+            match net.request_block_by_hash(peer, want).await {
+                Ok(Some(sb)) => {
+                    got = Some(sb);
+                    break;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::debug!(%peer, error = %e, "block-by-hash request failed"),
+            }
+        }
+        let Some(sb) = got else {
+            tracing::debug!(block = %want, "no peer has the block a vote names");
+            return;
+        };
+        want = sb.block.header.parent_hash;
+        chain.push(sb.block);
+    }
+    let count = chain.len();
+    let c = client.clone();
+    let _ = tokio::task::spawn_blocking(move || {
+        for block in chain.into_iter().rev() {
+            if let Err(e) = c.import_block(block, None, false) {
+                tracing::debug!(error = %e, "fetched block not imported");
+                return;
+            }
+        }
+    })
+    .await;
+    tracing::debug!(block = %hash, count, "fetched blocks named by votes");
 }

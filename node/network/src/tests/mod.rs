@@ -58,6 +58,9 @@ impl BlockProvider for TestChain {
     fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock> {
         self.blocks.iter().skip(from as usize).take(max as usize).cloned().collect()
     }
+    fn block_by_hash(&self, hash: &archive_primitives::H256) -> Option<SyncBlock> {
+        self.blocks.iter().find(|b| b.block.hash() == *hash).cloned()
+    }
 }
 
 pub(crate) struct TestNode {

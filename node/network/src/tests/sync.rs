@@ -25,6 +25,13 @@ async fn request_blocks_returns_the_providers_blocks_within_caps() {
 
     let stranger = crate::PeerId::random();
     assert!(matches!(b.handle.request_blocks(stranger, 0, 1).await, Err(Error::Request { .. })));
+
+    // By hash: the one block, or nothing for a hash the peer does not know.
+    let wanted = chain.blocks[42].block.hash();
+    let got = b.handle.request_block_by_hash(a.id(), wanted).await.expect("by hash");
+    assert_eq!(got, Some(chain.blocks[42].clone()));
+    let unknown = archive_primitives::H256([0xee; 32]);
+    assert_eq!(b.handle.request_block_by_hash(a.id(), unknown).await.expect("by hash"), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
