@@ -471,3 +471,111 @@ fn networked_node_exits_on_sigterm() {
         );
     }
 }
+
+/// A real libp2p peer (the archive-network crate, in this test process) that speaks every
+/// protocol correctly but announces invalid blocks: one with a forged seal, and one properly
+/// sealed with the slot owner's (public, dev) key but with a wrong state root. Each gets the
+/// peer banned by node 0 (dropped from its peers and refused on reconnection); the network keeps
+/// finalizing.
+#[test]
+fn a_peer_announcing_invalid_blocks_is_banned() {
+    use archive_network::{BlockProvider, NetworkConfig, Status, SyncBlock};
+    use archive_primitives::{crypto::dev, Block, Digest, DigestItem, Header, H256};
+    use parity_scale_codec::Encode;
+
+    struct Silent(Status);
+    impl BlockProvider for Silent {
+        fn status(&self) -> Status {
+            self.0
+        }
+        fn blocks(&self, _from: u32, _max: u32) -> Vec<SyncBlock> {
+            Vec::new()
+        }
+    }
+
+    let _turn = serial();
+    let mut net = start(TestnetConfig::star(4));
+    let all = [0, 1, 2, 3];
+    wait_finalized(&net, &all, &[2; 4], Duration::from_secs(90), "network finalizes");
+    let before = finalized_of(&net, &all);
+    let genesis = net.node(0).genesis_hash();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let dir = tempfile::tempdir().expect("tmp");
+
+    for (case, forge) in [("forged seal", true), ("wrong state root", false)] {
+        let (best_hash, best_number) = {
+            let h = net.node(0).call("chain_getHeader", json!([]));
+            let n =
+                u32::from_str_radix(h["number"].as_str().expect("number").trim_start_matches("0x"), 16).expect("hex");
+            let hash: H256 =
+                net.node(0).call("chain_getBlockHash", json!([n])).as_str().expect("hash").parse().expect("h");
+            (hash, n)
+        };
+        let (handle, peer_id, banned_again) = rt.block_on(async {
+            let mut cfg = NetworkConfig::new(dir.path().join(format!("key-{forge}")), genesis);
+            cfg.port = 0;
+            cfg.listen_addr = std::net::IpAddr::from([127, 0, 0, 1]);
+            cfg.boot_nodes = vec![net.multiaddr(0)];
+            let status = Status { genesis_hash: genesis, ..Status::default() };
+            let (handle, worker, _events) =
+                archive_network::build(cfg, std::sync::Arc::new(Silent(status))).expect("network");
+            tokio::spawn(worker.run());
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while handle.peers().is_empty() {
+                assert!(Instant::now() < deadline, "{case}: the test peer never connected to node 0");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            // Alith owns slots s with s % 4 == 0; claim her next slot (within the drift limit).
+            let mut slot = slot_now();
+            while !slot.is_multiple_of(4) {
+                slot += 1;
+            }
+            let alith = dev::pair("alith").expect("dev key");
+            let pre = (slot, alith.account()).encode();
+            // Wait until the block is within node 0's drift window for the claimed slot.
+            while slot > slot_now() + 1 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            // Gossip is best-effort until the peer's topic subscriptions are known: announce
+            // again (a different block each time, so it is a new message) until node 0 drops us.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut attempt = 0u8;
+            while !handle.peers().is_empty() {
+                assert!(Instant::now() < deadline, "{case}: node 0 did not drop the peer");
+                attempt = attempt.wrapping_add(1);
+                let mut header = Header {
+                    parent_hash: best_hash,
+                    number: best_number + 1,
+                    state_root: H256([attempt; 32]),
+                    extrinsics_root: archive_primitives::trie::ordered_trie_root::<Vec<u8>>(&[]),
+                    digest: Digest { logs: vec![DigestItem::PreRuntime(*b"arcp", pre.clone())] },
+                };
+                if forge {
+                    header.digest.logs.push(DigestItem::Seal(*b"arcp", vec![0x42; 65]));
+                } else {
+                    let sig = alith.sign_prehashed(&header.hash().0);
+                    header.digest.logs.push(DigestItem::Seal(*b"arcp", sig.0.to_vec()));
+                }
+                handle.announce_block(SyncBlock { block: Block { header, extrinsics: vec![] }, justification: None });
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            // Banned: dialling again does not bring the connection back.
+            let _ = handle.add_reserved_peer(&net.multiaddr(0)).await;
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            let banned_again = handle.peers().is_empty();
+            let peer_id = handle.local_peer_id().to_string();
+            (handle, peer_id, banned_again)
+        });
+        assert!(banned_again, "{case}: node 0 accepted the banned peer again");
+        assert!(
+            !net.connected_peers(0).contains(&peer_id),
+            "{case}: node 0 still lists the misbehaving peer {peer_id}"
+        );
+        drop(handle);
+        net.log(&format!("{case}: peer {peer_id} banned"));
+    }
+    let targets: Vec<u32> = before.iter().map(|f| f + 2).collect();
+    wait_finalized(&net, &all, &targets, Duration::from_secs(90), "finality continues after the bans");
+    assert!(net.node(0).rpc("system_health", json!([])).is_ok(), "node 0 is up");
+    let _ = &mut net;
+}

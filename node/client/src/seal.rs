@@ -1,22 +1,10 @@
-//! The slot pre-digest and the author's seal in header digests.
-//!
-//! `PreRuntime(ENGINE_ID, SCALE(SlotPreDigest))` names the slot and author; the last item is
-//! `Seal(ENGINE_ID, 65-byte ECDSA signature of the pre-seal header hash)`.
+//! Sealing headers, and checking seals with the signature cache. The digest formats
+//! (`PreRuntime(ENGINE_ID, SCALE(SlotPreDigest))`, then `Seal(ENGINE_ID, 65-byte ECDSA
+//! signature of the pre-seal header hash)` last) are `archive-consensus`'s.
 
 use archive_primitives::{AccountId20, DigestItem, EthereumSignature, Header, Pair};
-use parity_scale_codec::{Decode, Encode};
 
-/// Consensus engine id of ArchiveChain's slot authoring ("Proof of Archive").
-pub const ENGINE_ID: [u8; 4] = *b"arcp";
-
-/// The slot of a block and its author.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct SlotPreDigest {
-    /// Slot number: milliseconds since the epoch divided by the slot duration.
-    pub slot: u64,
-    /// The author.
-    pub author: AccountId20,
-}
+pub use archive_consensus::{SlotPreDigest, ENGINE_ID};
 
 /// Appends the author's seal to a header that carries its pre-digest.
 pub fn seal_header(header: &mut Header, pair: &Pair) {
@@ -50,15 +38,7 @@ pub fn verify_seal_with(
         Some(DigestItem::Seal(id, sig)) if id == ENGINE_ID => sig,
         _ => return Err("header has no seal as its last digest item".into()),
     };
-    let slot = pre
-        .digest
-        .logs
-        .iter()
-        .find_map(|d| match d {
-            DigestItem::PreRuntime(id, data) if *id == ENGINE_ID => SlotPreDigest::decode(&mut &data[..]).ok(),
-            _ => None,
-        })
-        .ok_or("header has no slot pre-digest")?;
+    let slot = archive_consensus::pre_digest(&pre).map_err(|e| e.to_string())?;
     if validators.is_empty() {
         return Err("empty validator set".into());
     }

@@ -114,13 +114,17 @@ impl NetworkWorker {
                     if let Some(author) = message.source {
                         self.note_best(author, &block);
                     }
-                    event = Some(NetworkEvent::BlockAnnounced { peer: from, block });
+                    event = Some(NetworkEvent::BlockAnnounced { peer: from, origin: message.source, block });
                 }
                 Err(e) => offence = Some(format!("undecodable block announcement: {e}")),
             },
             Some(_) if message.data.is_empty() => offence = Some("empty gossip message".to_string()),
-            Some(GossipKind::Transactions) => event = Some(NetworkEvent::Transaction { peer: from, xt: message.data }),
-            Some(GossipKind::Votes) => event = Some(NetworkEvent::Vote { peer: from, data: message.data }),
+            Some(GossipKind::Transactions) => {
+                event = Some(NetworkEvent::Transaction { peer: from, origin: message.source, xt: message.data })
+            }
+            Some(GossipKind::Votes) => {
+                event = Some(NetworkEvent::Vote { peer: from, origin: message.source, data: message.data })
+            }
             None => {}
         }
         let acceptance = match (&event, &offence) {

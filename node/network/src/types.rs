@@ -82,8 +82,11 @@ pub enum NetworkEvent {
     },
     /// A block arrived by gossip and decoded; nothing else is checked yet.
     BlockAnnounced {
-        /// The connected peer that passed it to us.
+        /// The connected peer that passed it to us (ask it for missing blocks).
         peer: PeerId,
+        /// The peer that published it (signed gossip): blame this one for bad content, not the
+        /// honest peers that forwarded a well-formed message.
+        origin: Option<PeerId>,
         /// The block.
         block: SyncBlock,
     },
@@ -91,6 +94,8 @@ pub enum NetworkEvent {
     Transaction {
         /// The connected peer that passed it to us.
         peer: PeerId,
+        /// The peer that published it (blame this one for bad content).
+        origin: Option<PeerId>,
         /// The encoded extrinsic.
         xt: Vec<u8>,
     },
@@ -98,6 +103,8 @@ pub enum NetworkEvent {
     Vote {
         /// The connected peer that passed it to us.
         peer: PeerId,
+        /// The peer that published it (blame this one for bad content).
+        origin: Option<PeerId>,
         /// The encoded vote.
         data: Vec<u8>,
     },

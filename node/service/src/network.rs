@@ -272,7 +272,9 @@ pub(crate) async fn run(
                 peers.remove(&peer);
                 tracing::info!(%peer, "peer disconnected");
             }
-            NetworkEvent::BlockAnnounced { peer, block } => {
+            NetworkEvent::BlockAnnounced { peer, origin, block } => {
+                // Blame the block's publisher: honest peers forward any well-formed block.
+                let culprit = origin.unwrap_or(peer);
                 let number = block.block.header.number;
                 // Seal, slot owner and slot drift; two blocks of one author in one slot are
                 // an equivocation (the evidence is kept; the blocks are still imported).
@@ -282,8 +284,8 @@ pub(crate) async fn run(
                         Ok(Some(evidence)) => crate::finality::keep_evidence(&client, vec![evidence]),
                         Ok(None) => {}
                         Err(e) => {
-                            tracing::warn!(%peer, error = %e, number, "refusing announced block");
-                            net.report(peer, &e.to_string());
+                            tracing::warn!(%peer, %culprit, error = %e, number, "refusing announced block");
+                            net.report(culprit, &e.to_string());
                             continue;
                         }
                     }
@@ -312,29 +314,29 @@ pub(crate) async fn run(
                         ));
                     }
                     Ok(Verdict::Bad(reason)) => {
-                        tracing::warn!(%peer, reason, "peer announced an invalid block");
-                        net.report(peer, &reason);
+                        tracing::warn!(%peer, %culprit, reason, "peer announced an invalid block");
+                        net.report(culprit, &reason);
                     }
                     Ok(Verdict::LocalError(e)) => tracing::error!(error = %e, "import of an announced block failed"),
                     _ => {}
                 }
             }
-            NetworkEvent::Transaction { peer, xt } => {
+            NetworkEvent::Transaction { peer, origin, xt } => {
                 let (c, p) = (client.clone(), pool.clone());
                 let result = tokio::task::spawn_blocking(move || p.submit(&c.info().best_hash, xt)).await;
                 if let Ok(Err(archive_txpool::Error::InvalidTransaction(
                     archive_runtime::TransactionValidityError::BadFormat(reason),
                 ))) = result
                 {
-                    net.report(peer, &format!("undecodable transaction: {reason}"));
+                    net.report(origin.unwrap_or(peer), &format!("undecodable transaction: {reason}"));
                 }
             }
-            NetworkEvent::Vote { peer, data } => {
+            NetworkEvent::Vote { peer, origin, data } => {
                 tracing::trace!(%peer, bytes = data.len(), "vote received");
                 if let Err(reason) = finality.import_vote(data) {
                     tracing::debug!(%peer, %reason, "vote refused");
                     if reason.is_misbehaviour() {
-                        net.report(peer, &reason.to_string());
+                        net.report(origin.unwrap_or(peer), &reason.to_string());
                     }
                 }
             }

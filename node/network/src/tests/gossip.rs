@@ -18,7 +18,7 @@ async fn block_tx_and_vote_gossip_reach_the_peer() {
         |e| matches!(e, NetworkEvent::BlockAnnounced { .. }),
     )
     .await;
-    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: a_id, block: announced.clone() }));
+    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: a_id, origin: Some(a_id), block: announced.clone() }));
     // b now knows a's best block is #7.
     let status = b.handle.peers().into_iter().find(|p| p.peer_id == a_id.to_string()).expect("a").status;
     assert_eq!((status.best_number, status.best_hash), (7, announced.block.hash()));
@@ -31,13 +31,13 @@ async fn block_tx_and_vote_gossip_reach_the_peer() {
         |e| matches!(e, NetworkEvent::Transaction { .. }),
     )
     .await;
-    assert_eq!(got, Some(NetworkEvent::Transaction { peer: a_id, xt }));
+    assert_eq!(got, Some(NetworkEvent::Transaction { peer: a_id, origin: Some(a_id), xt }));
 
     let vote = b"vote for #7".to_vec();
     let got =
         send_until(&mut b, SOON, || a.handle.gossip_vote(vote.clone()), |e| matches!(e, NetworkEvent::Vote { .. }))
             .await;
-    assert_eq!(got, Some(NetworkEvent::Vote { peer: a_id, data: vote }));
+    assert_eq!(got, Some(NetworkEvent::Vote { peer: a_id, origin: Some(a_id), data: vote }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,7 +60,7 @@ async fn gossip_crosses_an_intermediate_node() {
     assert!(!a.sees(&c) && !c.sees(&a), "a and c must not be connected directly");
     assert_eq!(a.handle.reserved_peers(), vec![b.id().to_string()]);
 
-    let b_id = b.id();
+    let (b_id, a_id) = (b.id(), a.id());
     let xt = vec![0x84, 9, 9, 9];
     let got = send_until(
         &mut c,
@@ -69,7 +69,11 @@ async fn gossip_crosses_an_intermediate_node() {
         |e| matches!(e, NetworkEvent::Transaction { .. }),
     )
     .await;
-    assert_eq!(got, Some(NetworkEvent::Transaction { peer: b_id, xt }), "c hears a's transaction through b");
+    assert_eq!(
+        got,
+        Some(NetworkEvent::Transaction { peer: b_id, origin: Some(a_id), xt }),
+        "c hears a's transaction through b, authored by a"
+    );
 
     let announced = block(2, 10);
     let got = send_until(
@@ -79,7 +83,7 @@ async fn gossip_crosses_an_intermediate_node() {
         |e| matches!(e, NetworkEvent::BlockAnnounced { .. }),
     )
     .await;
-    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: b_id, block: announced }));
+    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: b_id, origin: Some(a_id), block: announced }));
     assert!(!a.sees(&c), "still a line");
 
     // Reserved-only: dropping b from a's reserved set disconnects them.

@@ -77,7 +77,7 @@ async fn garbage_gossip_gets_its_sender_banned_and_the_receiver_keeps_working() 
         |e| matches!(e, NetworkEvent::BlockAnnounced { .. }),
     )
     .await;
-    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: honest.id(), block: good }));
+    assert_eq!(got, Some(NetworkEvent::BlockAnnounced { peer: honest.id(), origin: Some(honest.id()), block: good }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
