@@ -243,6 +243,10 @@ pub(crate) async fn run(
     status: Arc<SyncStatus>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    // Range sync from `peer` up to `target` (at most one runs at a time; see `sync_from`).
+    let spawn_sync = |peer: PeerId, target: BlockNumber| {
+        tokio::spawn(sync_from(client.clone(), net.clone(), finality.clone(), status.clone(), peer, target));
+    };
     let mut peers: HashMap<PeerId, BlockNumber> = HashMap::new();
     let mut authorship = archive_consensus::AuthorshipTracker::new();
     let validators = archive_consensus::ValidatorSet::new(client.validators().to_vec()).ok();
@@ -258,14 +262,7 @@ pub(crate) async fn run(
                 peers.insert(peer, st.best_number);
                 status.highest.fetch_max(st.best_number, Ordering::AcqRel);
                 if st.best_number > client.info().best_number {
-                    tokio::spawn(sync_from(
-                        client.clone(),
-                        net.clone(),
-                        finality.clone(),
-                        status.clone(),
-                        peer,
-                        st.best_number,
-                    ));
+                    spawn_sync(peer, st.best_number);
                 }
             }
             NetworkEvent::PeerDisconnected { peer } => {
@@ -304,14 +301,7 @@ pub(crate) async fn run(
                 .await;
                 match verdict {
                     Ok(Verdict::NeedParent) => {
-                        tokio::spawn(sync_from(
-                            client.clone(),
-                            net.clone(),
-                            finality.clone(),
-                            status.clone(),
-                            peer,
-                            number,
-                        ));
+                        spawn_sync(peer, number);
                     }
                     Ok(Verdict::Bad(reason)) => {
                         tracing::warn!(%peer, %culprit, reason, "peer announced an invalid block");
