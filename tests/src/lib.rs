@@ -823,7 +823,7 @@ impl Drop for Node {
                 "---- archivechain (port {}, base {}) stderr, last lines ----\n{}\n----",
                 self.port,
                 self.base.display(),
-                self.stderr_tail(60)
+                self.stderr_tail(25)
             );
             self.kill9();
         } else {
@@ -1319,6 +1319,7 @@ impl Testnet {
     /// # Errors
     /// A node that does not start, or peers that do not connect within 60 s.
     pub fn start(config: TestnetConfig) -> anyhow::Result<Testnet> {
+        remember_panic_messages();
         let dir = tempfile::Builder::new().prefix("archivechain-testnet-").tempdir()?;
         let mut net = Testnet {
             nodes: Vec::new(),
@@ -1649,8 +1650,36 @@ impl Drop for Testnet {
                 let kept = dir.keep();
                 eprintln!("testnet directory kept for inspection: {}", kept.display());
             }
+            // Repeated after the (long) node logs, so a truncated CI log still shows why.
+            let why = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "(unknown)".into());
+            eprintln!("==== testnet test failed: {why}");
         }
     }
+}
+
+thread_local! {
+    /// The message of the last panic on this thread (see [`remember_panic_messages`]).
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that records each panic's message and location for
+/// [`Testnet`]'s drop, then runs the default hook.
+fn remember_panic_messages() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let msg = info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| info.payload().downcast_ref::<&str>().map(|s| (*s).to_string()))
+                .unwrap_or_default();
+            let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+            default(info);
+        }));
+    });
 }
 
 #[cfg(test)]

@@ -475,6 +475,28 @@ fn networked_node_exits_on_sigterm() {
 /// sealed with the slot owner's (public, dev) key but with a wrong state root. Each gets the
 /// peer banned by node 0 (dropped from its peers and refused on reconnection); the network keeps
 /// finalizing.
+/// A node's best block: hash, number and claimed slot (0 for genesis).
+fn head_of(node: &archive_integration_tests::Node) -> (archive_primitives::H256, u32, u64) {
+    use parity_scale_codec::Decode;
+    let h = node.call("chain_getHeader", json!([]));
+    let number = u32::from_str_radix(h["number"].as_str().expect("number").trim_start_matches("0x"), 16).expect("hex");
+    let hash = node.call("chain_getBlockHash", json!([number])).as_str().expect("hash").parse().expect("hash");
+    let slot = h["digest"]["logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .filter_map(|log| hex::decode(log.as_str()?.trim_start_matches("0x")).ok())
+        .filter_map(|bytes| archive_primitives::DigestItem::decode(&mut &bytes[..]).ok())
+        .find_map(|item| match item {
+            archive_primitives::DigestItem::PreRuntime(id, data) if &id == b"arcp" => {
+                <(u64, archive_primitives::AccountId20)>::decode(&mut &data[..]).ok().map(|(slot, _)| slot)
+            }
+            _ => None,
+        })
+        .unwrap_or(0);
+    (hash, number, slot)
+}
+
 #[test]
 fn a_peer_announcing_invalid_blocks_is_banned() {
     use archive_network::{BlockProvider, NetworkConfig, Status, SyncBlock};
@@ -501,14 +523,7 @@ fn a_peer_announcing_invalid_blocks_is_banned() {
     let dir = tempfile::tempdir().expect("tmp");
 
     for (case, forge) in [("forged seal", true), ("wrong state root", false)] {
-        let (best_hash, best_number) = {
-            let h = net.node(0).call("chain_getHeader", json!([]));
-            let n =
-                u32::from_str_radix(h["number"].as_str().expect("number").trim_start_matches("0x"), 16).expect("hex");
-            let hash: H256 =
-                net.node(0).call("chain_getBlockHash", json!([n])).as_str().expect("hash").parse().expect("h");
-            (hash, n)
-        };
+        let node0 = net.node(0);
         let (handle, peer_id, banned_again) = rt.block_on(async {
             let mut cfg = NetworkConfig::new(dir.path().join(format!("key-{forge}")), genesis);
             cfg.port = 0;
@@ -523,30 +538,34 @@ fn a_peer_announcing_invalid_blocks_is_banned() {
                 assert!(Instant::now() < deadline, "{case}: the test peer never connected to node 0");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            // Alith owns slots s with s % 4 == 0; claim her next slot (within the drift limit).
-            let mut slot = slot_now();
-            while !slot.is_multiple_of(4) {
-                slot += 1;
-            }
             let alith = dev::pair("alith").expect("dev key");
-            let pre = (slot, alith.account()).encode();
-            // Wait until the block is within node 0's drift window for the claimed slot.
-            while slot > slot_now() + 1 {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
             // Gossip is best-effort until the peer's topic subscriptions are known: announce
             // again (a different block each time, so it is a new message) until node 0 drops us.
-            let deadline = Instant::now() + Duration::from_secs(30);
+            // Each attempt builds on node 0's current head, so the block is never below its
+            // finalized block (which would be ignored, not punished).
+            let deadline = Instant::now() + Duration::from_secs(45);
             let mut attempt = 0u8;
             while !handle.peers().is_empty() {
                 assert!(Instant::now() < deadline, "{case}: node 0 did not drop the peer");
+                let (parent_hash, parent_number, parent_slot) = tokio::task::block_in_place(|| head_of(node0));
+                // Alith owns slots s with s % 4 == 0; claim her first slot after the head's,
+                // once it is within node 0's drift window.
+                let mut slot = slot_now().max(parent_slot + 1);
+                while !slot.is_multiple_of(4) {
+                    slot += 1;
+                }
+                if slot > slot_now() + 1 {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
                 attempt = attempt.wrapping_add(1);
+                let pre = (slot, alith.account()).encode();
                 let mut header = Header {
-                    parent_hash: best_hash,
-                    number: best_number + 1,
+                    parent_hash,
+                    number: parent_number + 1,
                     state_root: H256([attempt; 32]),
                     extrinsics_root: archive_primitives::trie::ordered_trie_root::<Vec<u8>>(&[]),
-                    digest: Digest { logs: vec![DigestItem::PreRuntime(*b"arcp", pre.clone())] },
+                    digest: Digest { logs: vec![DigestItem::PreRuntime(*b"arcp", pre)] },
                 };
                 if forge {
                     header.digest.logs.push(DigestItem::Seal(*b"arcp", vec![0x42; 65]));
@@ -568,6 +587,11 @@ fn a_peer_announcing_invalid_blocks_is_banned() {
         assert!(
             !net.connected_peers(0).contains(&peer_id),
             "{case}: node 0 still lists the misbehaving peer {peer_id}"
+        );
+        let why = if forge { "seal signature" } else { "does not match execution" };
+        assert!(
+            net.node(0).stderr_tail(5000).lines().any(|l| l.contains(&peer_id) && l.contains(why)),
+            "{case}: node 0's log does not say it refused {peer_id} because of the {why}"
         );
         drop(handle);
         net.log(&format!("{case}: peer {peer_id} banned"));

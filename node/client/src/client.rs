@@ -16,7 +16,7 @@ use parking_lot::Mutex;
 use tokio::sync::broadcast;
 
 use crate::{
-    seal::{seal_header, verify_seal_with, SlotPreDigest, ENGINE_ID},
+    seal::{seal_header, slot_of, verify_seal_with, SlotPreDigest, ENGINE_ID},
     state::StateAdapter,
     verifier::SignatureCache,
     Error,
@@ -282,6 +282,15 @@ impl Client {
     ) -> Result<BuiltBlock, Error> {
         let parent_header = self.db.header(parent)?.ok_or(Error::UnknownBlock { hash: *parent })?;
         let number = parent_header.number + 1;
+        if let Some(parent_slot) = slot_of(&parent_header) {
+            if slot <= parent_slot {
+                return Err(Error::InvalidBlock {
+                    hash: H256::default(),
+                    number,
+                    reason: format!("slot {slot} does not follow the parent's slot {parent_slot}"),
+                });
+            }
+        }
         let pre = SlotPreDigest { slot, author: author.account() };
         let digest = Digest { logs: vec![DigestItem::PreRuntime(ENGINE_ID, pre.encode())] };
         let adapter = StateAdapter::new(self.db.state(&parent_header.state_root));
@@ -383,8 +392,14 @@ impl Client {
         if parent.number + 1 != number {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
-        let (pre_header, _slot) = verify_seal_with(&block.header, self.validators(), &self.signatures)
+        let (pre_header, claim) = verify_seal_with(&block.header, self.validators(), &self.signatures)
             .map_err(|reason| Error::BadSeal { reason })?;
+        // Slots strictly increase along a chain: an author cannot stack blocks in one slot.
+        if let Some(parent_slot) = slot_of(&parent) {
+            if claim.slot <= parent_slot {
+                return Err(invalid(format!("slot {} does not follow the parent's slot {parent_slot}", claim.slot)));
+            }
+        }
         let pre_digest = pre_header.digest.clone();
         let full: Vec<Vec<u8>> = block.extrinsics.iter().map(|x| x.encode()).collect();
         let adapter = StateAdapter::new(self.db.state(&parent.state_root));

@@ -19,6 +19,6 @@ mod verifier;
 
 pub use client::{BlockOrigin, BuiltBlock, ChainInfo, Client, ImportTimings, ImportedBlock};
 pub use error::Error;
-pub use seal::{seal_header, verify_seal, verify_seal_with, SlotPreDigest, ENGINE_ID};
+pub use seal::{seal_header, slot_of, verify_seal, verify_seal_with, SlotPreDigest, ENGINE_ID};
 pub use state::StateAdapter;
 pub use verifier::SignatureCache;

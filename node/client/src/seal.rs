@@ -53,3 +53,8 @@ pub fn verify_seal_with(
     }
     Ok((pre, slot))
 }
+
+/// The slot a sealed header claims; `None` for genesis, which has no pre-digest.
+pub fn slot_of(header: &Header) -> Option<u64> {
+    archive_consensus::pre_digest(header).ok().map(|p| p.slot)
+}

@@ -67,6 +67,15 @@ pub(crate) async fn run(
                     tracing::debug!(slot, "skipping slot while syncing");
                     continue;
                 }
+                let head_slot = best_slot(&client);
+                if slot <= head_slot {
+                    tracing::warn!(
+                        slot,
+                        head_slot,
+                        "the best block claims this slot or a later one; is the clock behind?"
+                    );
+                    continue;
+                }
                 slot
             }
             Authoring::InstantSeal => {
@@ -80,8 +89,11 @@ pub(crate) async fn run(
                 if pool.status().ready == 0 {
                     continue;
                 }
-                // Instant seal on a single-validator chain: use the next slot owned by us.
-                let mut slot = (now_ms() / slot_ms).max(last_slot + 1);
+                // Instant seal on a single-validator chain: use the next slot owned by us
+                // (after the head's: slots strictly increase along a chain, and instant seal
+                // runs ahead of the clock).
+                let head_slot = best_slot(&client);
+                let mut slot = (now_ms() / slot_ms).max(last_slot + 1).max(head_slot + 1);
                 while validators[(slot % validators.len() as u64) as usize] != author.account() {
                     slot += 1;
                 }
@@ -133,4 +145,10 @@ pub(crate) async fn run(
             Err(e) => tracing::error!(error = %e, "authoring task panicked"),
         }
     }
+}
+
+/// The slot of the best block (0 for genesis).
+fn best_slot(client: &Client) -> u64 {
+    let best = client.info().best_hash;
+    client.header(&best).ok().flatten().and_then(|h| archive_client::slot_of(&h)).unwrap_or(0)
 }
