@@ -133,3 +133,38 @@ fn longest_chain_wins_reorg_routes_and_finality_is_never_reverted() {
     }
     assert_eq!(c.ancestor_at(&b2, 1).expect("read"), Some(b1));
 }
+
+#[test]
+fn a_block_must_claim_a_later_slot_than_its_parent() {
+    let (a, b) = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
+    let author = open(a.path());
+    let follower = open(b.path());
+    let alith = dev::pair("alith").expect("alith");
+    let deadline = || Instant::now() + Duration::from_secs(5);
+    let first = author.build_block(&author.info().best_hash, 5, &alith, vec![], deadline()).expect("build");
+    let first_hash = first.block.hash();
+    follower.import_block(first.block.clone(), None, false).expect("import #1");
+    author.import_built(first, false).expect("import #1");
+    // The author refuses to build in the same (or an earlier) slot.
+    for slot in [4, 5] {
+        assert!(matches!(
+            author.build_block(&first_hash, slot, &alith, vec![], deadline()),
+            Err(Error::InvalidBlock { reason, .. }) if reason.contains("does not follow the parent's slot 5")
+        ));
+    }
+    // A peer's block that stacks a second block into slot 5 is refused on import, although its
+    // state and seal are valid: re-claim slot 5 in a correctly built slot-6 block and re-seal.
+    let mut stacked = author.build_block(&first_hash, 6, &alith, vec![], deadline()).expect("build").block;
+    stacked.header.digest.logs.clear();
+    let pre = archive_client::SlotPreDigest { slot: 5, author: alith.account() };
+    stacked
+        .header
+        .digest
+        .logs
+        .push(archive_primitives::DigestItem::PreRuntime(archive_client::ENGINE_ID, pre.encode()));
+    archive_client::seal_header(&mut stacked.header, &alith);
+    match follower.import_block(stacked, None, false) {
+        Err(Error::InvalidBlock { reason, .. }) => assert!(reason.contains("parent's slot 5"), "{reason}"),
+        other => panic!("expected refusal, got {other:?}"),
+    }
+}
