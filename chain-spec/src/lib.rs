@@ -57,11 +57,23 @@ pub enum Genesis {
 }
 
 /// The runtime configuration, with balances as decimal strings (u128 does not fit JSON numbers).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuntimeGenesisJson {
     /// `[address, "amount in units"]` pairs.
     pub balances: Vec<(AccountId20, String)>,
+    /// Chain parameters that differ from their defaults: `{"era_length": "10", …}` (names as
+    /// `archivechain query gov parameters` lists them; values as decimal strings).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// Explicit roles, `[address, "admin"|"archiver"|"user"|"validator"]`; every consensus
+    /// validator also gets the validator role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<(AccountId20, archive_pallet_identity::Role)>,
+    /// Bonded stake of each genesis validator (decimal units; default 1,000 ARC), locked from
+    /// its balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validator_bond: Option<String>,
 }
 
 /// Raw genesis storage.
@@ -101,6 +113,9 @@ fn properties() -> serde_json::Map<String, serde_json::Value> {
     m
 }
 
+/// Stake each genesis validator bonds unless the spec says otherwise: 1,000 ARC.
+pub const DEFAULT_VALIDATOR_BOND: Balance = 1_000 * ARC;
+
 /// Balance given to each dev account: 1,000,000 ARC.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * ARC;
 
@@ -122,7 +137,11 @@ impl ChainSpec {
             boot_nodes: vec![],
             properties: properties(),
             consensus: ConsensusConfig { slot_duration_ms: 2000, validators: vec![dev_account("alith")] },
-            genesis: Genesis::Runtime(RuntimeGenesisJson { balances: dev_balances() }),
+            genesis: Genesis::Runtime(RuntimeGenesisJson {
+                balances: dev_balances(),
+                roles: vec![(dev_account("alith"), archive_pallet_identity::Role::Admin)],
+                ..Default::default()
+            }),
         }
     }
 
@@ -138,7 +157,14 @@ impl ChainSpec {
                 slot_duration_ms: 3000,
                 validators: ["alith", "baltathar", "charleth", "dorothy"].iter().map(|n| dev_account(n)).collect(),
             },
-            genesis: Genesis::Runtime(RuntimeGenesisJson { balances: dev_balances() }),
+            genesis: Genesis::Runtime(RuntimeGenesisJson {
+                balances: dev_balances(),
+                roles: vec![(dev_account("alith"), archive_pallet_identity::Role::Admin)],
+                // Eras of 100 blocks (five minutes): staking changes show within minutes, and
+                // short multi-node experiments run within one era.
+                parameters: [("era_length", "100")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                ..Default::default()
+            }),
         }
     }
 
@@ -188,7 +214,32 @@ impl ChainSpec {
                     balances.push((*who, amount));
                 }
                 let validators = self.consensus.validators.clone();
-                Ok(archive_runtime::genesis::build_storage(&GenesisConfig { balances, validators })?)
+                let mut parameters = Vec::with_capacity(rt.parameters.len());
+                for (name, value) in &rt.parameters {
+                    let p = archive_pallet_parameters::Parameter::from_name(name).ok_or_else(|| Error::Invalid {
+                        path: self.id.clone(),
+                        reason: format!("unknown parameter {name:?}"),
+                    })?;
+                    let v: u128 = value.parse().map_err(|_| Error::Invalid {
+                        path: self.id.clone(),
+                        reason: format!("parameter {name} is not a decimal integer: {value:?}"),
+                    })?;
+                    parameters.push((p, v));
+                }
+                let validator_bond = match &rt.validator_bond {
+                    None => DEFAULT_VALIDATOR_BOND,
+                    Some(b) => b.parse().map_err(|_| Error::Invalid {
+                        path: self.id.clone(),
+                        reason: format!("validatorBond is not a decimal integer: {b:?}"),
+                    })?,
+                };
+                Ok(archive_runtime::genesis::build_storage(&GenesisConfig {
+                    balances,
+                    validators,
+                    parameters,
+                    roles: rt.roles.clone(),
+                    validator_bond,
+                })?)
             }
             Genesis::Raw(raw) => raw
                 .top
@@ -251,7 +302,10 @@ mod tests {
         assert!(matches!(ChainSpec::load(p.to_str().expect("utf8")), Err(Error::Invalid { .. })));
         assert!(matches!(ChainSpec::load("/nonexistent/spec.json"), Err(Error::Io { .. })));
         let mut spec = ChainSpec::dev();
-        spec.genesis = Genesis::Runtime(RuntimeGenesisJson { balances: vec![(AccountId20([1; 20]), "12x".into())] });
+        spec.genesis = Genesis::Runtime(RuntimeGenesisJson {
+            balances: vec![(AccountId20([1; 20]), "12x".into())],
+            ..Default::default()
+        });
         assert!(spec.genesis_storage().is_err());
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod account;
+pub mod arithmetic;
 pub mod crypto;
 pub mod error;
 pub mod extensions;
@@ -25,6 +26,7 @@ pub mod trie;
 pub mod version;
 
 pub use account::AccountId20;
+pub use arithmetic::Perbill;
 pub use crypto::{EthereumSignature, Pair};
 pub use error::Error;
 pub use generic::{

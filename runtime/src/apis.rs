@@ -72,7 +72,7 @@ pub fn call(backend: &dyn StateBackend, _at: CallAt, method: &str, data: &[u8]) 
             let len: u32 = decode(method, &mut input)?;
             let call_weight = xt.function.weight();
             let signed = xt.signature.is_some();
-            let inclusion = fees::inclusion_fee(len, call_weight);
+            let inclusion = fees::inclusion_fee(&Ext::new(backend), len, call_weight);
             if method == "TransactionPaymentApi_query_info" {
                 fees::RuntimeDispatchInfo {
                     weight: crate::constants::EXTRINSIC_BASE_WEIGHT.saturating_add(call_weight),

@@ -9,6 +9,15 @@ pub enum RuntimeCall {
     /// Balances calls.
     #[codec(index = 10)]
     Balances(archive_pallet_balances::Call),
+    /// Identity and role calls.
+    #[codec(index = 20)]
+    Identity(archive_pallet_identity::Call),
+    /// Staking calls.
+    #[codec(index = 30)]
+    Staking(archive_pallet_staking::Call),
+    /// Governance calls.
+    #[codec(index = 40)]
+    Governance(archive_pallet_governance::Call),
 }
 
 /// Any event of any pallet (stored pre-encoded; this type describes and decodes them).
@@ -20,6 +29,15 @@ pub enum RuntimeEvent {
     /// Balances events.
     #[codec(index = 10)]
     Balances(archive_pallet_balances::Event),
+    /// Identity and role events.
+    #[codec(index = 20)]
+    Identity(archive_pallet_identity::Event),
+    /// Staking events.
+    #[codec(index = 30)]
+    Staking(archive_pallet_staking::Event),
+    /// Governance events.
+    #[codec(index = 40)]
+    Governance(archive_pallet_governance::Event),
 }
 
 impl RuntimeCall {
@@ -28,6 +46,9 @@ impl RuntimeCall {
         match self {
             RuntimeCall::System(c) => archive_pallet_system::pallet::call_weight(c),
             RuntimeCall::Balances(c) => archive_pallet_balances::pallet::call_weight(c),
+            RuntimeCall::Identity(c) => archive_pallet_identity::call_weight(c),
+            RuntimeCall::Governance(c) => archive_pallet_governance::call_weight(c),
+            RuntimeCall::Staking(c) => archive_pallet_staking::call_weight(c),
         }
     }
 
@@ -43,6 +64,9 @@ impl RuntimeCall {
         match self {
             RuntimeCall::System(c) => archive_pallet_system::pallet::dispatch::<Runtime>(ext, origin, c),
             RuntimeCall::Balances(c) => archive_pallet_balances::dispatch::<Runtime>(ext, origin, c),
+            RuntimeCall::Identity(c) => archive_pallet_identity::dispatch::<Runtime>(ext, origin, c),
+            RuntimeCall::Governance(c) => archive_pallet_governance::dispatch::<Runtime>(ext, origin, c),
+            RuntimeCall::Staking(c) => archive_pallet_staking::dispatch::<Runtime>(ext, origin, c),
         }
     }
 }

@@ -14,6 +14,15 @@ pub const SYSTEM_INDEX: u8 = 0;
 pub const SESSION_INDEX: u8 = 5;
 /// See [`SYSTEM_INDEX`]. 10, as Moonbeam, to leave room for core pallets.
 pub const BALANCES_INDEX: u8 = 10;
+/// The parameters pallet's index (storage only: governable chain parameters).
+pub const PARAMETERS_INDEX: u8 = 8;
+/// The identity pallet's index (identities and roles). Fixed: the pallet reports
+/// `MissingRole` under this index (`archive_pallet_identity::PALLET_INDEX`).
+pub const IDENTITY_INDEX: u8 = archive_pallet_identity::PALLET_INDEX;
+/// The staking pallet's index.
+pub const STAKING_INDEX: u8 = 30;
+/// The governance pallet's index.
+pub const GOVERNANCE_INDEX: u8 = 40;
 
 /// Block hashes kept for mortality checks: 2400 blocks (80 min at 2 s), Substrate's default.
 pub const BLOCK_HASH_COUNT: u32 = 2400;
@@ -38,10 +47,9 @@ pub const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 /// (~70 µs with k256 on one core), nonce and fee bookkeeping.
 pub const EXTRINSIC_BASE_WEIGHT: Weight = Weight::from_parts(80_000_000, 0);
 
-/// Fee per unit of `ref_time` (so the base weight costs 0.00008 ARC).
-pub const WEIGHT_FEE_PER_REF_TIME: Balance = 1_000_000;
-/// Fee per byte of encoded extrinsic (0.000001 ARC; a transfer is ~150 bytes).
-pub const LENGTH_FEE_PER_BYTE: Balance = 1_000_000_000_000;
+// Fee rates are governance parameters (`Parameter::WeightFeePerRefTime`, default 10^6 per
+// ref-time unit, so the base weight costs 0.00008 ARC; `Parameter::LengthFeePerByte`, default
+// 0.000001 ARC per byte; a transfer is ~150 bytes).
 
 /// Highest nonce ahead of an account's next nonce the pool accepts (limits future-queue spam).
 pub const MAX_NONCE_AHEAD: u32 = 64;

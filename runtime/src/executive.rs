@@ -144,7 +144,7 @@ fn check(ext: &Ext<'_>, bytes: &[u8], verifier: &dyn SignatureVerifier, validati
             format!("call weight {weight:?} exceeds the block weight limit"),
         ));
     }
-    let fee = fees::total_fee(len, call_weight, extra.tip);
+    let fee = fees::total_fee(ext, len, call_weight, extra.tip);
     let longevity = extra.era.death(current as u64).saturating_sub(current as u64);
     Ok(Checked {
         signer,
@@ -304,6 +304,7 @@ impl<'a> BlockBuilder<'a> {
         let mut ext = Ext::new(backend);
         ext.set_phase(Phase::Initialization);
         system::pallet::initialize::<Runtime>(&mut ext, number, parent_hash, digest);
+        crate::hooks::on_initialize(&mut ext, number, digest);
         BlockBuilder { ext, extrinsics: Vec::new() }
     }
 
@@ -351,6 +352,7 @@ impl<'a> BlockBuilder<'a> {
     /// Finalizes the block: writes events and returns the changes and extrinsics root.
     pub fn finalize(mut self) -> BlockOutcome {
         self.ext.set_phase(Phase::Finalization);
+        crate::hooks::on_finalize(&mut self.ext);
         system::pallet::finalize::<Runtime>(&mut self.ext);
         let extrinsics_root = archive_primitives::trie::ordered_trie_root(&self.extrinsics);
         BlockOutcome { changes: self.ext.into_changes(), extrinsics_root, extrinsics: self.extrinsics }

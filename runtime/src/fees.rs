@@ -1,11 +1,15 @@
-//! Transaction fees: `weight × WEIGHT_FEE_PER_REF_TIME + length × LENGTH_FEE_PER_BYTE + tip`.
-//! Fees (and tips) are withdrawn before dispatch and burned; rewarding authors comes with staking.
+//! Transaction fees: `weight × weight_fee_per_ref_time + length × length_fee_per_byte + tip`,
+//! both rates governance parameters (`archive-pallet-parameters`). Fees (and tips) are
+//! withdrawn before dispatch and burned; authors are paid by the staking pallet's block reward.
 
 use archive_primitives::Balance;
 use archive_support::{DispatchClass, Weight};
 use parity_scale_codec::{Decode, Encode};
 
-use crate::constants::{EXTRINSIC_BASE_WEIGHT, LENGTH_FEE_PER_BYTE, WEIGHT_FEE_PER_REF_TIME};
+use archive_pallet_parameters::{self as parameters, Parameter};
+use archive_support::Ext;
+
+use crate::constants::EXTRINSIC_BASE_WEIGHT;
 
 /// Fee breakdown (Substrate's `FeeDetails.inclusion_fee`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
@@ -45,16 +49,19 @@ pub struct FeeDetails {
     pub tip: Balance,
 }
 
-/// The inclusion fee of an extrinsic of `len` bytes whose call weighs `call_weight`.
-pub fn inclusion_fee(len: u32, call_weight: Weight) -> InclusionFee {
+/// The inclusion fee of an extrinsic of `len` bytes whose call weighs `call_weight`, at the
+/// fee rates in `ext`'s state.
+pub fn inclusion_fee(ext: &Ext<'_>, len: u32, call_weight: Weight) -> InclusionFee {
+    let per_ref_time = parameters::get(ext, Parameter::WeightFeePerRefTime);
+    let per_byte = parameters::get(ext, Parameter::LengthFeePerByte);
     InclusionFee {
-        base_fee: Balance::from(EXTRINSIC_BASE_WEIGHT.ref_time).saturating_mul(WEIGHT_FEE_PER_REF_TIME),
-        len_fee: Balance::from(len).saturating_mul(LENGTH_FEE_PER_BYTE),
-        adjusted_weight_fee: Balance::from(call_weight.ref_time).saturating_mul(WEIGHT_FEE_PER_REF_TIME),
+        base_fee: Balance::from(EXTRINSIC_BASE_WEIGHT.ref_time).saturating_mul(per_ref_time),
+        len_fee: Balance::from(len).saturating_mul(per_byte),
+        adjusted_weight_fee: Balance::from(call_weight.ref_time).saturating_mul(per_ref_time),
     }
 }
 
 /// The total amount withdrawn from the sender: inclusion fee plus tip.
-pub fn total_fee(len: u32, call_weight: Weight, tip: Balance) -> Balance {
-    inclusion_fee(len, call_weight).total().saturating_add(tip)
+pub fn total_fee(ext: &Ext<'_>, len: u32, call_weight: Weight, tip: Balance) -> Balance {
+    inclusion_fee(ext, len, call_weight).total().saturating_add(tip)
 }

@@ -13,9 +13,18 @@ use crate::Runtime;
 pub struct GenesisConfig {
     /// Endowed accounts and their free balances (units of 10^-18 ARC).
     pub balances: Vec<(AccountId20, Balance)>,
-    /// The genesis validator set, in slot order.
+    /// The genesis validator set, in slot order. Each gets the Validator role.
     #[serde(default)]
     pub validators: Vec<AccountId20>,
+    /// Parameters that differ from their defaults (`archive-pallet-parameters`).
+    #[serde(default)]
+    pub parameters: Vec<(archive_pallet_parameters::Parameter, u128)>,
+    /// Explicit roles (admins, archivers…); the validators' Validator role is implied.
+    #[serde(default)]
+    pub roles: Vec<(AccountId20, archive_pallet_identity::Role)>,
+    /// Stake each validator bonds at genesis (locked from its endowment).
+    #[serde(default)]
+    pub validator_bond: Balance,
 }
 
 /// Errors in a genesis configuration.
@@ -27,6 +36,15 @@ pub enum GenesisError {
     /// The same account endowed twice.
     #[error("account {account} is endowed twice in genesis")]
     Duplicate { account: AccountId20 },
+    /// A parameter value outside its range.
+    #[error("genesis parameter {0}")]
+    Parameter(String),
+    /// A validator cannot bond its stake (e.g. not endowed enough).
+    #[error("genesis staking: {0} (is every validator endowed with more than its bond?)")]
+    Staking(String),
+    /// An invalid role grant (duplicate, or the guest role).
+    #[error("genesis role of {account}: {reason}")]
+    Role { account: AccountId20, reason: String },
 }
 
 /// Builds the genesis storage (sorted key/value pairs).
@@ -56,7 +74,26 @@ pub fn build_storage(config: &GenesisConfig) -> Result<archive_primitives::Stora
             }
         })?;
     }
+    for (p, v) in &config.parameters {
+        archive_pallet_parameters::set(&mut ext, *p, *v).map_err(|e| GenesisError::Parameter(e.to_string()))?;
+    }
     archive_pallet_session::set_validators(&mut ext, &config.validators);
+    let mut roles = config.roles.clone();
+    for v in &config.validators {
+        if !roles.contains(&(*v, archive_pallet_identity::Role::Validator)) {
+            roles.push((*v, archive_pallet_identity::Role::Validator));
+        }
+    }
+    for (who, role) in roles {
+        let one = archive_pallet_identity::GenesisConfig { roles: vec![(who, role)] };
+        archive_pallet_identity::build_genesis::<Runtime>(&mut ext, &one)
+            .map_err(|e| GenesisError::Role { account: who, reason: format!("{role}: {e:?}") })?;
+    }
+    if config.validator_bond > 0 {
+        let stakers = config.validators.iter().map(|v| (*v, config.validator_bond)).collect();
+        archive_pallet_staking::build_genesis::<Runtime>(&mut ext, &archive_pallet_staking::GenesisConfig { stakers })
+            .map_err(|e| GenesisError::Staking(format!("{e:?}")))?;
+    }
     // Substrate's placeholder for block 0's hash until block 1 records the real one.
     system::storage::BlockHash::insert(&mut ext, &0, &H256([69u8; 32]));
     system::storage::Number::put(&mut ext, &0);

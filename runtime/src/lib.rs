@@ -14,6 +14,7 @@ pub mod constants;
 pub mod executive;
 pub mod fees;
 pub mod genesis;
+pub mod hooks;
 pub mod metadata;
 pub mod validity;
 
@@ -43,6 +44,21 @@ impl archive_pallet_balances::Config for Runtime {
     const INDEX: u8 = constants::BALANCES_INDEX;
     const EXISTENTIAL_DEPOSIT: archive_primitives::Balance = constants::EXISTENTIAL_DEPOSIT;
     const MAX_LOCKS: u32 = constants::MAX_LOCKS;
+}
+
+impl archive_pallet_identity::Config for Runtime {
+    const INDEX: u8 = constants::IDENTITY_INDEX;
+}
+
+impl archive_pallet_staking::Config for Runtime {
+    const INDEX: u8 = constants::STAKING_INDEX;
+    /// Archive statistics come from the archive pallet once it exists; until then every
+    /// candidate's archive and quality parts are 0.
+    type ArchiveStats = ();
+}
+
+impl archive_pallet_governance::Config for Runtime {
+    const INDEX: u8 = constants::GOVERNANCE_INDEX;
 }
 
 /// The runtime's version. Bump `spec_version` on any change to the state transition,

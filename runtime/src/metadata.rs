@@ -28,8 +28,13 @@ use crate::{constants, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 pub type EventRecords = Vec<EventRecord<RuntimeEvent, H256>>;
 
 /// Every (pallet index, call index) this runtime dispatches; a test checks it against the enums.
-pub const CALLS: &[(u8, &[u8])] =
-    &[(constants::SYSTEM_INDEX, &[0, 4, 5, 7]), (constants::BALANCES_INDEX, &[0, 3, 4, 8])];
+pub const CALLS: &[(u8, &[u8])] = &[
+    (constants::SYSTEM_INDEX, &[0, 4, 5, 7]),
+    (constants::BALANCES_INDEX, &[0, 3, 4, 8]),
+    (constants::IDENTITY_INDEX, &[1, 3, 20, 21]),
+    (constants::STAKING_INDEX, &[0, 1, 2, 3, 4, 5, 6, 19, 40]),
+    (constants::GOVERNANCE_INDEX, &[0, 1, 2, 3, 4]),
+];
 
 /// Whether `(pallet, call)` names a call of this runtime.
 pub fn call_exists(pallet: u8, call: u8) -> bool {
@@ -75,7 +80,7 @@ fn constant(name: &'static str, ty: MetaType, value: Vec<u8>, docs: &'static str
 }
 
 fn build() -> RuntimeMetadataPrefixed {
-    let pallets = vec![
+    let mut pallets = vec![
         PalletMetadata {
             name: "System",
             storage: storage("System", system::storage::entries(meta_type::<EventRecords>())),
@@ -129,7 +134,44 @@ fn build() -> RuntimeMetadataPrefixed {
             error: Some(PalletErrorMetadata { ty: meta_type::<balances::Error>() }),
             index: constants::BALANCES_INDEX,
         },
+        PalletMetadata {
+            name: "Parameters",
+            storage: storage("Parameters", archive_pallet_parameters::entries()),
+            calls: None,
+            event: None,
+            constants: vec![],
+            error: None,
+            index: constants::PARAMETERS_INDEX,
+        },
+        PalletMetadata {
+            name: "Identity",
+            storage: storage("Identity", archive_pallet_identity::entries()),
+            calls: Some(PalletCallMetadata { ty: meta_type::<archive_pallet_identity::Call>() }),
+            event: Some(PalletEventMetadata { ty: meta_type::<archive_pallet_identity::Event>() }),
+            constants: vec![],
+            error: Some(PalletErrorMetadata { ty: meta_type::<archive_pallet_identity::Error>() }),
+            index: constants::IDENTITY_INDEX,
+        },
+        PalletMetadata {
+            name: "Staking",
+            storage: storage("Staking", archive_pallet_staking::entries()),
+            calls: Some(PalletCallMetadata { ty: meta_type::<archive_pallet_staking::Call>() }),
+            event: Some(PalletEventMetadata { ty: meta_type::<archive_pallet_staking::Event>() }),
+            constants: vec![],
+            error: Some(PalletErrorMetadata { ty: meta_type::<archive_pallet_staking::Error>() }),
+            index: constants::STAKING_INDEX,
+        },
+        PalletMetadata {
+            name: "Governance",
+            storage: storage("Governance", archive_pallet_governance::storage::entries()),
+            calls: Some(PalletCallMetadata { ty: meta_type::<archive_pallet_governance::Call>() }),
+            event: Some(PalletEventMetadata { ty: meta_type::<archive_pallet_governance::Event>() }),
+            constants: vec![],
+            error: Some(PalletErrorMetadata { ty: meta_type::<archive_pallet_governance::Error>() }),
+            index: constants::GOVERNANCE_INDEX,
+        },
     ];
+    pallets.sort_by_key(|p| p.index);
     let ext_ty = |ids: usize| -> (MetaType, MetaType) {
         use extensions::*;
         use scale_info::meta_type as m;
@@ -161,4 +203,21 @@ fn build() -> RuntimeMetadataPrefixed {
 pub fn metadata_bytes() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES.get_or_init(|| build().encode())
+}
+
+/// The pallet name, error name and docs of module error `error` of pallet `pallet`, from the
+/// metadata (so every pallet's errors are described without a table per pallet).
+pub fn error_info(pallet: u8, error: u8) -> Option<(String, String, String)> {
+    static MD: OnceLock<Option<RuntimeMetadataV14>> = OnceLock::new();
+    let md = MD
+        .get_or_init(|| match build().1 {
+            frame_metadata::RuntimeMetadata::V14(md) => Some(md),
+            _ => None,
+        })
+        .as_ref()?;
+    let p = md.pallets.iter().find(|p| p.index == pallet)?;
+    let ty = md.types.resolve(p.error.as_ref()?.ty.id)?;
+    let scale_info::TypeDef::Variant(v) = &ty.type_def else { return None };
+    let var = v.variants.iter().find(|var| var.index == error)?;
+    Some((p.name.clone(), var.name.clone(), var.docs.join(" ").trim().to_string()))
 }

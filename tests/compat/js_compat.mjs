@@ -431,6 +431,34 @@ async function main (url) {
         `Remarked.hash = ${which}(remark)`];
     });
 
+    await check('identity, staking, parameters through the metadata', async () => {
+      const display = `js-${Math.floor(Math.random() * 1e6)}`;
+      const tx = api.tx.identity.setIdentity({ display, web: null, emailHash: null });
+      const out = await sendAndWatch(api, tx, alith, {}, 'setIdentity');
+      const got = out.inBlock || out.finalized;
+      const names = got.events.map(eventName);
+
+      ensure(!got.result.dispatchError, `ExtrinsicFailed: ${describeDispatchError(api, got.result.dispatchError)}`);
+      ensure(got.events.some(({ event }) => event.section === 'identity' && event.method === 'IdentitySet'), `no identity.IdentitySet among ${names}`);
+
+      const reg = await api.query.identity.identityOf(ALITH.address);
+
+      ensure(reg.isSome, 'identity.identityOf(Alith) is None');
+      ensure(reg.unwrap().info.display.toUtf8() === display, `display is ${reg.unwrap().info.display.toUtf8()}`);
+
+      const ledger = await api.query.staking.ledger(ALITH.address);
+
+      ensure(ledger.isSome && ledger.unwrap().active.toBigInt() > 0n, `staking.ledger(Alith) is ${ledger.toString()}`);
+
+      const seats = await api.query.session.validators();
+      const maxValidators = await api.query.parameters.values('MaxValidators');
+
+      ensure(seats.length === 1, `session.validators has ${seats.length} entries`);
+      ensure(maxValidators.isNone, `parameters.values(MaxValidators) is ${maxValidators.toString()} (default expected)`);
+
+      return [null, `identity ${display}; Alith bonded ${ledger.unwrap().active.toString()}; ${seats.length} validator`];
+    });
+
     await check('overspend is refused (funded account)', async () => {
       const sender = funded || fundedImmortal;
 

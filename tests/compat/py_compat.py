@@ -337,6 +337,7 @@ def check_transfer(substrate, alith, is_ws, mortal, wait):
     dest = random_keypair()
     amount = ARC + random.randint(1, 10 ** 9) * 10 ** 6  # > ED, unique per run
     nonce_before = storage_nonce(substrate, ALITH_ADDRESS)
+    head_before = substrate.get_block_header()["header"]["number"]
     alith_before = free_balance(substrate, ALITH_ADDRESS)
     call = substrate.compose_call("Balances", "transfer_keep_alive", {"dest": dest.ss58_address, "value": amount})
     era = {"period": 64} if mortal else None  # py 1.8.1: era=None -> immortal ('00'); a dict -> mortal
@@ -365,10 +366,39 @@ def check_transfer(substrate, alith, is_ws, mortal, wait):
     nonce_after = storage_nonce(substrate, ALITH_ADDRESS)
     ensure(nonce_after == nonce_before + 1, f"Alith's nonce went {nonce_before} -> {nonce_after}, expected +1")
     alith_after = free_balance(substrate, ALITH_ADDRESS)
-    fee = alith_before - alith_after - amount
+    # Alith authors every dev block and earns the block reward (1 ARC) for each.
+    rewards = ARC * (substrate.get_block_header()["header"]["number"] - head_before)
+    fee = alith_before + rewards - alith_after - amount
     ensure(fee >= 0, f"Alith's balance fell by {alith_before - alith_after}, less than the amount {amount}")
     return dest, (f"{'mortal' if mortal else 'immortal'} transfer {amount} in block {receipt.block_hash[:18]}… "
                   f"(#{receipt.extrinsic_idx}), events {names}, nonce {nonce_before}->{nonce_after}, fee {fee}")
+
+
+def check_pallets(substrate, alith, is_ws):
+    """Identity, Governance, Staking and Parameters through the metadata alone."""
+    name = f"py-{random.randint(0, 10 ** 6)}"
+    call = substrate.compose_call("Identity", "set_identity",
+                                  {"info": {"display": "0x" + name.encode().hex(), "web": None, "email_hash": None}})
+    events, names = require_success(submit(substrate, substrate.create_signed_extrinsic(call, alith), is_ws))
+    ensure("Identity.IdentitySet" in names, f"no Identity.IdentitySet event; events: {names}")
+    reg = substrate.query("Identity", "IdentityOf", [ALITH_ADDRESS]).value
+    display = reg["info"]["display"]
+    shown = bytes.fromhex(display[2:]).decode() if isinstance(display, str) and display.startswith("0x") else display
+    ensure(shown == name, f"Identity.IdentityOf display is {display!r}, expected {name!r}")
+
+    proposal = {"SetParameter": {"parameter": "EraReward", "value": 11 * ARC}}
+    call = substrate.compose_call("Governance", "propose", {"proposal": proposal, "deposit": 10 * ARC})
+    events, names = require_success(submit(substrate, substrate.create_signed_extrinsic(call, alith), is_ws))
+    ensure("Governance.Proposed" in names, f"no Governance.Proposed event; events: {names}")
+    count = substrate.query("Governance", "ProposalCount").value
+    info = substrate.query("Governance", "Proposals", [count - 1]).value
+    ensure(norm_addr(info["proposer"]) == ALITH_ADDRESS.lower(), f"proposal {count - 1} is {info!r}")
+
+    ledger = substrate.query("Staking", "Ledger", [ALITH_ADDRESS]).value
+    ensure(ledger is not None and to_int(ledger["active"]) > 0, f"Alith's genesis bond: {ledger!r}")
+    seats = substrate.query("Session", "Validators").value
+    ensure([norm_addr(v) for v in seats] == [ALITH_ADDRESS.lower()], f"Session.Validators is {seats!r}")
+    return None, f"identity {name}, proposal #{count - 1}, Alith bonded {to_int(ledger['active'])}, set {seats}"
 
 
 def check_big_remark(substrate, alith, is_ws):
@@ -475,6 +505,7 @@ def run_suite(url):
         run_check(f"{tag}/transfer-mortal", check_transfer, substrate, alith, is_ws, True,
                   "finalization" if is_ws else "inclusion")
         run_check(f"{tag}/remark-300-bytes", check_big_remark, substrate, alith, is_ws)
+        run_check(f"{tag}/identity+governance+staking", check_pallets, substrate, alith, is_ws)
         run_check(f"{tag}/reject-wrong-signer", check_wrong_signer, substrate, alith, is_ws)
         run_check(f"{tag}/reject-stale-nonce", check_stale_nonce, substrate, alith, is_ws)
     except SuiteTimeout as exc:

@@ -1012,11 +1012,14 @@ pub fn remark_call(remark: Vec<u8>) -> RuntimeCall {
     RuntimeCall::System(archive_pallet_system::Call::remark { remark })
 }
 
-/// The fee the runtime withdraws for an encoded extrinsic (inclusion fee plus tip).
+/// The fee the runtime withdraws for an encoded extrinsic (inclusion fee plus tip) at the
+/// default fee parameters (which the test chains keep).
 pub fn fee_of(xt: &[u8]) -> u128 {
     let decoded = decode_extrinsic(xt);
     let tip = decoded.signature.map(|(_, _, e)| e.tip).unwrap_or(0);
-    archive_runtime::fees::total_fee(xt.len() as u32, decoded.function.weight(), tip)
+    let defaults = archive_support::MemoryBackend::default();
+    let ext = archive_support::Ext::new(&defaults);
+    archive_runtime::fees::total_fee(&ext, xt.len() as u32, decoded.function.weight(), tip)
 }
 
 /// Signed immortal transfer from a dev account with the given nonce.
@@ -1266,7 +1269,7 @@ impl SafetyMonitor {
 }
 
 /// How a [`Testnet`] is wired.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct TestnetConfig {
     /// Number of nodes; the first four validate with [`LOCAL_VALIDATORS`], the rest are full
     /// nodes.
@@ -1275,17 +1278,31 @@ pub struct TestnetConfig {
     /// ones, and every earlier node is told about it with `system_addReservedPeer`).
     /// Otherwise every node boots from node 0 (as `scripts/testnet.sh` does).
     pub reserved_only: bool,
+    /// Chain parameters that differ from the local spec's (`("era_length", "10")`): the nodes
+    /// then run a spec made with `build-spec --chain local` and these values.
+    pub parameters: Vec<(&'static str, String)>,
+    /// Dev keys of validator *candidates* started after the four genesis validators (node 4,
+    /// 5, …): they run `--validator --dev-key <name>` and author once elected.
+    pub candidates: Vec<&'static str>,
+    /// Extra flags per node index (e.g. the test-only `--unsafe-double-sign`).
+    pub node_flags: Vec<(usize, Vec<String>)>,
 }
 
 impl TestnetConfig {
     /// `n` nodes booting from node 0.
     pub fn star(nodes: usize) -> Self {
-        TestnetConfig { nodes, reserved_only: false }
+        TestnetConfig {
+            nodes,
+            reserved_only: false,
+            parameters: Vec::new(),
+            candidates: Vec::new(),
+            node_flags: Vec::new(),
+        }
     }
 
     /// `n` nodes in reserved-only mode, fully meshed.
     pub fn reserved_mesh(nodes: usize) -> Self {
-        TestnetConfig { nodes, reserved_only: true }
+        TestnetConfig { reserved_only: true, ..Self::star(nodes) }
     }
 }
 
@@ -1297,6 +1314,9 @@ impl TestnetConfig {
 /// panicked).
 pub struct Testnet {
     nodes: Vec<Node>,
+    chain: String,
+    candidates: Vec<&'static str>,
+    node_flags: Vec<(usize, Vec<String>)>,
     p2p_ports: Vec<u16>,
     peer_ids: Vec<String>,
     reserved_only: bool,
@@ -1321,7 +1341,27 @@ impl Testnet {
     pub fn start(config: TestnetConfig) -> anyhow::Result<Testnet> {
         remember_panic_messages();
         let dir = tempfile::Builder::new().prefix("archivechain-testnet-").tempdir()?;
+        let chain = if config.parameters.is_empty() {
+            "local".to_owned()
+        } else {
+            let out = Command::new(binary()?).args(["build-spec", "--chain", "local"]).output()?;
+            anyhow::ensure!(out.status.success(), "build-spec failed: {}", String::from_utf8_lossy(&out.stderr));
+            let mut spec: Value = serde_json::from_slice(&out.stdout).context("build-spec output")?;
+            let params = &mut spec["genesis"]["runtime"]["parameters"];
+            if !params.is_object() {
+                *params = json!({});
+            }
+            for (k, v) in &config.parameters {
+                params[*k] = Value::String(v.clone());
+            }
+            let path = dir.path().join("spec.json");
+            std::fs::write(&path, serde_json::to_vec_pretty(&spec)?)?;
+            path.display().to_string()
+        };
         let mut net = Testnet {
+            chain,
+            candidates: config.candidates.clone(),
+            node_flags: config.node_flags.clone(),
             nodes: Vec::new(),
             p2p_ports: Vec::new(),
             peer_ids: Vec::new(),
@@ -1366,7 +1406,7 @@ impl Testnet {
             }
             let mut flags: Vec<String> = [
                 "--chain",
-                "local",
+                self.chain.as_str(),
                 "--port",
                 &port.to_string(),
                 "--listen-addr",
@@ -1379,8 +1419,12 @@ impl Testnet {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-            if let Some(key) = LOCAL_VALIDATORS.get(i) {
+            let key = LOCAL_VALIDATORS.get(i).or_else(|| self.candidates.get(i - LOCAL_VALIDATORS.len()));
+            if let Some(key) = key {
                 flags.extend(["--validator".to_owned(), "--dev-key".to_owned(), (*key).to_owned()]);
+            }
+            for (_, extra) in self.node_flags.iter().filter(|(n, _)| *n == i) {
+                flags.extend(extra.iter().cloned());
             }
             if self.reserved_only {
                 flags.push("--reserved-only".to_owned());

@@ -35,6 +35,8 @@ struct Shared {
     genesis: H256,
     /// Alith's account before any case ran.
     alith_before: AccountInfo,
+    /// The block `alith_before` was read at (Alith, the dev author, earns a reward per block).
+    alith_before_at: u32,
 }
 
 fn shared() -> &'static Shared {
@@ -44,6 +46,9 @@ fn shared() -> &'static Shared {
         .as_ref()
         .unwrap_or_else(|e| panic!("setup failed: {e}"))
 }
+
+/// What the dev author earns per block (the default `block_reward` parameter).
+const BLOCK_REWARD: u128 = archive_pallet_parameters::Parameter::BlockReward.default_value();
 
 fn setup() -> anyhow::Result<Shared> {
     let base = process_lifetime_dir("archivechain-it-bad-input");
@@ -59,8 +64,10 @@ fn setup() -> anyhow::Result<Shared> {
         node.wait_for_block(before + 1);
     }
     anyhow::ensure!(node.nonce(balt.account()) == 12, "setup remarks were not all included");
-    let alith_before = node.account(dev_pair("alith").account(), None).expect("Alith exists");
-    Ok(Shared { node, genesis, alith_before })
+    let alith_before_at = node.best_number();
+    let at = node.block_hash(alith_before_at);
+    let alith_before = node.account(dev_pair("alith").account(), at).expect("Alith exists");
+    Ok(Shared { node, genesis, alith_before, alith_before_at })
 }
 
 struct DoneGuard;
@@ -430,7 +437,8 @@ fn transfer_below_existential_deposit_to_new_account_fails_in_block() {
             n.account(alith.account(), Some(block)).expect("alith"),
         );
         assert_eq!(after.nonce, before.nonce + 1);
-        assert_eq!(after.data.free, before.data.free - fee_of(&xt), "only the fee is charged");
+        // (Alith also authored the block: the block reward.)
+        assert_eq!(after.data.free, before.data.free - fee_of(&xt) + BLOCK_REWARD, "only the fee is charged");
     });
 }
 
@@ -507,9 +515,15 @@ fn zz_after_all_cases_node_is_healthy_and_alith_changed_only_by_the_included_tra
     n.call("chain_getHeader", json!([]));
     let alith = alith().account();
     let (spent, included) = *ALITH_SPENT.lock().unwrap_or_else(|e| e.into_inner());
-    let after = n.account(alith, None).expect("Alith exists");
+    let now = n.best_number();
+    let after = n.account(alith, n.block_hash(now)).expect("Alith exists");
+    let rewards = BLOCK_REWARD * u128::from(now - s.alith_before_at);
     assert_eq!(after.nonce, s.alith_before.nonce + included, "Alith's nonce moved by refused transactions");
-    assert_eq!(after.data.free, s.alith_before.data.free - spent, "Alith's balance moved by refused transactions");
+    assert_eq!(
+        after.data.free,
+        s.alith_before.data.free - spent + rewards,
+        "Alith's balance moved by refused transactions (beyond fees and her block rewards)"
+    );
     assert_eq!(after.data.reserved, s.alith_before.data.reserved);
     // Nothing refused was kept in the pool either.
     let pending = n.call("author_pendingExtrinsics", json!([]));

@@ -475,6 +475,15 @@ fn networked_node_exits_on_sigterm() {
 /// sealed with the slot owner's (public, dev) key but with a wrong state root. Each gets the
 /// peer banned by node 0 (dropped from its peers and refused on reconnection); the network keeps
 /// finalizing.
+/// The validator set after block `at` (`Session.Validators` in its state), in slot order.
+fn validators_at(node: &archive_integration_tests::Node, at: &archive_primitives::H256) -> Vec<AccountId20> {
+    use parity_scale_codec::Decode;
+    let key = format!("0x{}", hex::encode(archive_primitives::storage_key::storage_prefix("Session", "Validators")));
+    let raw = node.call("state_getStorage", json!([key, at.to_string()]));
+    let bytes = hex::decode(raw.as_str().expect("the set is stored").trim_start_matches("0x")).expect("hex");
+    Vec::<AccountId20>::decode(&mut &bytes[..]).expect("decode")
+}
+
 /// A node's best block: hash, number and claimed slot (0 for genesis).
 fn head_of(node: &archive_integration_tests::Node) -> (archive_primitives::H256, u32, u64) {
     use parity_scale_codec::Decode;
@@ -547,13 +556,18 @@ fn a_peer_announcing_invalid_blocks_is_banned() {
             let mut attempt = 0u8;
             while !handle.peers().is_empty() {
                 assert!(Instant::now() < deadline, "{case}: node 0 did not drop the peer");
-                let (parent_hash, parent_number, parent_slot) = tokio::task::block_in_place(|| head_of(node0));
-                // Alith owns slots s with s % 4 == 0; claim her first slot after the head's,
-                // once it is within node 0's drift window.
+                let (parent_hash, parent_number, parent_slot, set) = tokio::task::block_in_place(|| {
+                    let (h, n, s) = head_of(node0);
+                    (h, n, s, validators_at(node0, &h))
+                });
+                // Claim Alith's first slot after the head's (the set after the head decides who
+                // owns which slot), once it is within node 0's drift window.
+                let Some(offset) = set.iter().position(|v| *v == alith.account()) else {
+                    panic!("{case}: Alith is not in the validator set {set:?}");
+                };
+                let n = set.len() as u64;
                 let mut slot = slot_now().max(parent_slot + 1);
-                while !slot.is_multiple_of(4) {
-                    slot += 1;
-                }
+                slot += (offset as u64 + n - slot % n) % n;
                 if slot > slot_now() + 1 {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     continue;

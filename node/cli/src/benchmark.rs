@@ -122,7 +122,13 @@ fn open(dir: &std::path::Path, spec: &ChainSpec) -> anyhow::Result<std::sync::Ar
 fn funded_spec(senders: &[Pair]) -> ChainSpec {
     let mut spec = ChainSpec::dev();
     spec.genesis = Genesis::Runtime(RuntimeGenesisJson {
-        balances: senders.iter().map(|p| (p.account(), (1000 * ARC).to_string())).collect(),
+        // The senders, and the validator (which bonds its stake at genesis).
+        balances: senders
+            .iter()
+            .map(|p| (p.account(), (1000 * ARC).to_string()))
+            .chain(spec.consensus.validators.iter().map(|v| (*v, (1_000_000 * ARC).to_string())))
+            .collect(),
+        ..Default::default()
     });
     spec
 }

@@ -13,8 +13,10 @@ mod key;
 mod node;
 mod output;
 mod query;
+mod query_pallets;
 mod rpc_client;
 mod tx;
+mod tx_pallets;
 
 use clap::{Parser, Subcommand};
 
@@ -55,6 +57,13 @@ enum Command {
 }
 
 fn main() {
+    // `archivechain query … | head` must end quietly when the reader goes away, like other
+    // Unix tools, instead of panicking on a failed print.
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         None => node::run(cli.run),
@@ -89,4 +98,65 @@ fn error_chain(e: &anyhow::Error) -> String {
         out.push_str(&text);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap checks argument definitions only when a subcommand is first used; check them all
+    /// here so a bad definition fails the tests, not a user.
+    #[test]
+    fn every_command_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pallet_commands_parse() {
+        use clap::Parser;
+        for args in [
+            &["archivechain", "tx", "gov", "vote", "3", "aye", "--conviction", "2", "--from", "alith"][..],
+            &["archivechain", "tx", "gov", "propose", "max_validators", "5", "--deposit", "10ARC", "--from", "alith"],
+            &[
+                "archivechain",
+                "tx",
+                "staking",
+                "nominate",
+                "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac",
+                "--from",
+                "baltathar",
+            ],
+            &[
+                "archivechain",
+                "tx",
+                "identity",
+                "grant-role",
+                "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac",
+                "archiver",
+                "--from",
+                "alith",
+            ],
+            &["archivechain", "query", "staking", "ledger", "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac"],
+            &["archivechain", "query", "gov", "parameters"],
+        ] {
+            assert!(super::Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        for bad in [
+            &["archivechain", "tx", "gov", "vote", "3", "maybe", "--from", "alith"][..],
+            &["archivechain", "tx", "gov", "propose", "no_such_parameter", "5", "--deposit", "1", "--from", "alith"],
+            &[
+                "archivechain",
+                "tx",
+                "identity",
+                "grant-role",
+                "0xf24FF3a9CF04c71Dbc94D0b566f7A27B94566cac",
+                "king",
+                "--from",
+                "alith",
+            ],
+            &["archivechain", "tx", "gov", "vote", "3", "aye", "--conviction", "7", "--from", "alith"],
+        ] {
+            assert!(super::Cli::try_parse_from(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
 }

@@ -103,6 +103,10 @@ pub struct RunArgs {
     /// Author a block as soon as a transaction is ready (tests) instead of every slot.
     #[arg(long)]
     pub instant_seal: bool,
+    /// TEST ONLY: author a second, different block in every owned slot (an equivocation that
+    /// gets this validator reported and slashed). For multi-node tests of slashing.
+    #[arg(long, hide = true)]
+    pub unsafe_double_sign: bool,
     /// Author blocks (implied by --dev).
     #[arg(long)]
     pub validator: bool,
@@ -198,7 +202,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         rpc,
         validator: author.is_some(),
         author,
-        authoring: if args.instant_seal { Authoring::InstantSeal } else { Authoring::Slots },
+        authoring: if args.unsafe_double_sign {
+            tracing::warn!("--unsafe-double-sign: this validator will equivocate and be slashed (tests only)");
+            Authoring::DoubleSign
+        } else if args.instant_seal {
+            Authoring::InstantSeal
+        } else {
+            Authoring::Slots
+        },
         node_name: args.name.clone(),
         network,
     };

@@ -6,7 +6,6 @@ use archive_pallet_system as system;
 use archive_primitives::{AccountId20, Balance, H256};
 use archive_runtime::{RuntimeCall, RuntimeEvent};
 use archive_support::{DispatchError, ModuleError};
-use parity_scale_codec::Decode;
 use serde_json::{json, Map, Value};
 
 use crate::amount::format_arc;
@@ -118,6 +117,9 @@ pub fn event_view(event: &RuntimeEvent) -> View {
     match event {
         RuntimeEvent::System(e) => system_event_view(e),
         RuntimeEvent::Balances(e) => balances_event_view(e),
+        RuntimeEvent::Identity(e) => debug_view("Identity", e),
+        RuntimeEvent::Governance(e) => debug_view("Governance", e),
+        RuntimeEvent::Staking(e) => debug_view("Staking", e),
     }
 }
 
@@ -126,7 +128,22 @@ pub fn call_view(call: &RuntimeCall) -> View {
     match call {
         RuntimeCall::System(c) => system_call_view(c),
         RuntimeCall::Balances(c) => balances_call_view(c),
+        RuntimeCall::Identity(c) => debug_view("Identity", c),
+        RuntimeCall::Governance(c) => debug_view("Governance", c),
+        RuntimeCall::Staking(c) => debug_view("Staking", c),
     }
+}
+
+/// A view of any event or call from its `Debug` form (`Name { a: 1, b: 2 }`): the variant name
+/// and the rest as one `details` field.
+fn debug_view(pallet: &str, value: &dyn std::fmt::Debug) -> View {
+    let text = format!("{value:?}");
+    let (name, rest) = match text.find([' ', '(']) {
+        Some(i) => (&text[..i], text[i..].trim()),
+        None => (text.as_str(), ""),
+    };
+    let fields = if rest.is_empty() { vec![] } else { vec![("details", Field::Text(rest.to_string()))] };
+    View::new(pallet, name, fields)
 }
 
 /// If `event` is `System.ExtrinsicFailed`, the dispatch error's description
@@ -145,18 +162,13 @@ pub fn is_extrinsic_success(event: &RuntimeEvent) -> bool {
     matches!(event, RuntimeEvent::System(system::Event::ExtrinsicSuccess { .. }))
 }
 
-const SYSTEM_INDEX: u8 = archive_runtime::constants::SYSTEM_INDEX;
-const BALANCES_INDEX: u8 = archive_runtime::constants::BALANCES_INDEX;
-
 /// `Balances.InsufficientBalance`, or `pallet 42 error 3` for an unknown pallet or error.
 fn describe_module_error(m: &ModuleError) -> String {
-    let idx = [m.error[0]];
-    let known = match m.index {
-        BALANCES_INDEX => balances::Error::decode(&mut &idx[..]).ok().map(|e| format!("Balances.{e:?}")),
-        SYSTEM_INDEX => system::Error::decode(&mut &idx[..]).ok().map(|e| format!("System.{e:?}")),
-        _ => None,
-    };
-    known.unwrap_or_else(|| format!("pallet {} error {}", m.index, m.error[0]))
+    match archive_runtime::metadata::error_info(m.index, m.error[0]) {
+        Some((pallet, name, docs)) if docs.is_empty() => format!("{pallet}.{name}"),
+        Some((pallet, name, docs)) => format!("{pallet}.{name} ({docs})"),
+        None => format!("pallet {} error {}", m.index, m.error[0]),
+    }
 }
 
 /// `Balances.InsufficientBalance`, `Token.FundsUnavailable`, `Arithmetic.Overflow`, `BadOrigin`...

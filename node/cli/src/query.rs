@@ -29,6 +29,20 @@ pub enum QueryCmd {
     Header(BlockArgs),
     /// Find an extrinsic by hash, searching back from the best block; shows its call and events.
     Tx(TxArgs),
+    /// Staking: validators (with Proof-of-Archive scores), a ledger, the era.
+    #[command(subcommand)]
+    Staking(crate::query_pallets::StakingQuery),
+    /// Governance: proposals, one proposal, chain parameters.
+    #[command(subcommand)]
+    Gov(crate::query_pallets::GovQuery),
+    /// An account's identity and roles.
+    Identity {
+        /// The account.
+        #[arg(value_parser = client_cmds::parse_address)]
+        address: AccountId20,
+        #[command(flatten)]
+        rpc: RpcArgs,
+    },
 }
 
 /// `query balance`.
@@ -86,6 +100,9 @@ pub fn run(cmd: QueryCmd) -> anyhow::Result<()> {
             QueryCmd::Block(args) => block(args).await,
             QueryCmd::Header(args) => header(args).await,
             QueryCmd::Tx(args) => tx(args).await,
+            QueryCmd::Gov(cmd) => crate::query_pallets::gov(cmd).await,
+            QueryCmd::Staking(cmd) => crate::query_pallets::staking(cmd).await,
+            QueryCmd::Identity { address, rpc } => crate::query_pallets::identity(address, rpc).await,
         }
     })?
 }
@@ -333,6 +350,20 @@ async fn tx(args: TxArgs) -> anyhow::Result<()> {
             args.hash
         ),
         _ => bail!("extrinsic {} not found (no blocks searched: --depth is 0)", args.hash),
+    }
+}
+
+/// The free balance of `who` at the best block (0 if the account does not exist).
+///
+/// # Errors
+/// RPC failure or an undecodable account.
+pub async fn free_balance(rpc: &RpcClient, who: &AccountId20) -> anyhow::Result<archive_primitives::Balance> {
+    match rpc.storage(&account_key(who), None).await? {
+        Some(bytes) => Ok(archive_pallet_system::Account::decode(&mut &bytes[..])
+            .map_err(|e| anyhow!("cannot decode System.Account of {who}: {e}"))?
+            .data
+            .free),
+        None => Ok(0),
     }
 }
 

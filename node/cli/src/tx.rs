@@ -29,6 +29,15 @@ use crate::{
 pub enum TxCmd {
     /// Transfer ARC from one of your keys (or a dev account) to an address.
     Transfer(TransferArgs),
+    /// Identity and roles: set, clear, grant-role, revoke-role.
+    #[command(subcommand)]
+    Identity(crate::tx_pallets::IdentityCmd),
+    /// Staking: bond, unbond, withdraw-unbonded, rebond, validate, nominate, chill.
+    #[command(subcommand)]
+    Staking(crate::tx_pallets::StakingCmd),
+    /// Governance: propose, vote, cancel.
+    #[command(subcommand)]
+    Gov(crate::tx_pallets::GovCmd),
 }
 
 /// `tx transfer`.
@@ -81,19 +90,22 @@ pub struct TransferArgs {
 pub fn run(cmd: TxCmd) -> anyhow::Result<()> {
     match cmd {
         TxCmd::Transfer(args) => client_cmds::block_on(transfer(args))?,
+        TxCmd::Identity(cmd) => client_cmds::block_on(crate::tx_pallets::identity(cmd))?,
+        TxCmd::Gov(cmd) => client_cmds::block_on(crate::tx_pallets::gov(cmd))?,
+        TxCmd::Staking(cmd) => client_cmds::block_on(crate::tx_pallets::staking(cmd))?,
     }
 }
 
 /// A signed extrinsic ready to submit.
-struct Signed {
-    bytes: Vec<u8>,
-    hash: H256,
-    nonce: u32,
-    era: Era,
+pub(crate) struct Signed {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) hash: H256,
+    pub(crate) nonce: u32,
+    pub(crate) era: Era,
 }
 
 /// Fetches what signing needs from the node and signs `call`.
-async fn sign(
+pub(crate) async fn sign(
     rpc: &RpcClient,
     pair: &Pair,
     call: RuntimeCall,
@@ -133,7 +145,7 @@ async fn sign(
 }
 
 /// The estimated fee (`payment_queryInfo`), if the node answers.
-async fn estimate_fee(rpc: &RpcClient, xt: &[u8]) -> Option<Balance> {
+pub(crate) async fn estimate_fee(rpc: &RpcClient, xt: &[u8]) -> Option<Balance> {
     let info: Value =
         rpc.call("payment_queryInfo", vec![Value::String(format!("0x{}", hex::encode(xt)))]).await.ok()?;
     match info.get("partialFee")? {
@@ -233,15 +245,42 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
         "keep_alive": args.keep_alive,
         "estimated_fee": fee.map(output::balance_json),
     });
+    let wait = Wait { no_wait: args.no_wait, in_block: args.in_block, timeout: args.timeout, json: args.rpc.json };
+    submit_and_watch(&rpc, &signed, summary, &wait).await
+}
+
+/// How long and for what a submitting command waits.
+pub(crate) struct Wait {
+    /// Submit and return at once.
+    pub no_wait: bool,
+    /// Stop at inclusion instead of finality.
+    pub in_block: bool,
+    /// Seconds to wait.
+    pub timeout: u64,
+    /// JSON output.
+    pub json: bool,
+}
+
+/// Submits `signed` and, unless `wait.no_wait`, shows its progress until it is in a block or
+/// finalized, then prints the block and the extrinsic's events (`summary` leads the JSON).
+///
+/// # Errors
+/// Refusal by the node, a timeout, a dropped/invalid transaction, or a failed dispatch.
+pub(crate) async fn submit_and_watch(
+    rpc: &RpcClient,
+    signed: &Signed,
+    summary: Value,
+    wait: &Wait,
+) -> anyhow::Result<()> {
     let xt_hex = Value::String(format!("0x{}", hex::encode(&signed.bytes)));
 
-    if args.no_wait {
+    if wait.no_wait {
         let hash: H256 = rpc.call("author_submitExtrinsic", vec![xt_hex]).await.map_err(refused)?;
         if hash != signed.hash {
             output::warn(format!("the node reports hash {hash}, expected {}", signed.hash));
         }
         eprintln!("submitted {hash}");
-        if args.rpc.json {
+        if wait.json {
             let mut out = summary;
             out["status"] = Value::from("submitted");
             output::print_json(&out);
@@ -258,7 +297,7 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
     let mut progress = Progress { started: false };
     progress.step(&format!("submitted {}", signed.hash));
 
-    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let deadline = Instant::now() + Duration::from_secs(wait.timeout);
     let mut report: Option<ExtrinsicReport> = None;
     let mut last_status = "submitted".to_owned();
     let reached: Result<Reached, anyhow::Error> = loop {
@@ -268,8 +307,8 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
             Err(_) => {
                 break Err(anyhow!(
                     "timed out after {} s waiting for the transaction to be {} (last status: {last_status})",
-                    args.timeout,
-                    if args.in_block { "included in a block" } else { "finalized" },
+                    wait.timeout,
+                    if wait.in_block { "included in a block" } else { "finalized" },
                 ))
             }
         };
@@ -279,7 +318,7 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
             None => {
                 break Err(anyhow!(
                     "the node ended the watch before the transaction was {} (last status: {last_status})",
-                    if args.in_block { "included in a block" } else { "finalized" },
+                    if wait.in_block { "included in a block" } else { "finalized" },
                 ))
             }
         };
@@ -294,11 +333,11 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
             }
             Status::Broadcast => {}
             Status::InBlock(h) => {
-                let r = load_report(&rpc, h, signed.hash).await?;
+                let r = load_report(rpc, h, signed.hash).await?;
                 progress.step(&format!("in block #{} {h}", r.block_number));
                 last_status = format!("in block #{} {h}", r.block_number);
                 report = Some(r);
-                if args.in_block {
+                if wait.in_block {
                     break Ok(Reached::InBlock);
                 }
             }
@@ -310,7 +349,7 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
             Status::Finalized(h) => {
                 let r = match report.take() {
                     Some(r) if r.block_hash == h => r,
-                    _ => load_report(&rpc, h, signed.hash).await?,
+                    _ => load_report(rpc, h, signed.hash).await?,
                 };
                 progress.step(&format!("finalized #{} {h}", r.block_number));
                 report = Some(r);
@@ -344,8 +383,8 @@ async fn transfer(args: TransferArgs) -> anyhow::Result<()> {
         Err(_) => "not_included",
     };
     if let Some(r) = &report {
-        print_result(&summary, r, status_word, args.rpc.json);
-    } else if args.rpc.json {
+        print_result(&summary, r, status_word, wait.json);
+    } else if wait.json {
         let mut out = summary.clone();
         out["status"] = Value::from(status_word);
         output::print_json(&out);

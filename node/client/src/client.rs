@@ -262,9 +262,29 @@ impl Client {
         r
     }
 
-    /// The validator set (from the chain spec until staking chooses it on chain).
-    pub fn validators(&self) -> &[AccountId20] {
-        &self.spec.consensus.validators
+    /// The validator set in force after block `at`: `Session.Validators` in its state (the
+    /// staking pallet rotates it each era). It seals the children of `at` (the author of slot
+    /// `s` is `set[s % len]`) and signs their justifications. Falls back to the chain spec's set
+    /// where the state holds none.
+    ///
+    /// # Errors
+    /// Unknown block or unreadable state (e.g. pruned).
+    pub fn validators_at(&self, at: &H256) -> Result<Vec<AccountId20>, Error> {
+        let header = self.db.header(at)?.ok_or(Error::UnknownBlock { hash: *at })?;
+        self.validators_in(&header)
+    }
+
+    fn validators_in(&self, header: &Header) -> Result<Vec<AccountId20>, Error> {
+        let raw = self.db.state(&header.state_root).get(&archive_pallet_session::Validators::key())?;
+        let set: Vec<AccountId20> =
+            raw.and_then(|r| parity_scale_codec::Decode::decode(&mut &r[..]).ok()).unwrap_or_default();
+        Ok(if set.is_empty() { self.spec.consensus.validators.clone() } else { set })
+    }
+
+    /// The validator set after the best block (see [`Client::validators_at`]); the chain
+    /// spec's set if the best block's state cannot be read.
+    pub fn validators(&self) -> Vec<AccountId20> {
+        self.validators_at(&self.info().best_hash).unwrap_or_else(|_| self.spec.consensus.validators.clone())
     }
 
     /// Builds and seals a block on `parent` for `slot`, including as many of `candidates`
@@ -280,6 +300,23 @@ impl Client {
         candidates: impl IntoIterator<Item = Vec<u8>>,
         deadline: Instant,
     ) -> Result<BuiltBlock, Error> {
+        self.build_block_with(parent, slot, author, candidates, deadline, Vec::new())
+    }
+
+    /// [`Client::build_block`] with `extra` digest items after the pre-digest (e.g. to make a
+    /// second, different block for the same slot: the node's test-only double-sign switch).
+    ///
+    /// # Errors
+    /// As [`Client::build_block`].
+    pub fn build_block_with(
+        &self,
+        parent: &H256,
+        slot: u64,
+        author: &Pair,
+        candidates: impl IntoIterator<Item = Vec<u8>>,
+        deadline: Instant,
+        extra: Vec<DigestItem>,
+    ) -> Result<BuiltBlock, Error> {
         let parent_header = self.db.header(parent)?.ok_or(Error::UnknownBlock { hash: *parent })?;
         let number = parent_header.number + 1;
         if let Some(parent_slot) = slot_of(&parent_header) {
@@ -292,7 +329,9 @@ impl Client {
             }
         }
         let pre = SlotPreDigest { slot, author: author.account() };
-        let digest = Digest { logs: vec![DigestItem::PreRuntime(ENGINE_ID, pre.encode())] };
+        let mut logs = vec![DigestItem::PreRuntime(ENGINE_ID, pre.encode())];
+        logs.extend(extra);
+        let digest = Digest { logs };
         let adapter = StateAdapter::new(self.db.state(&parent_header.state_root));
         let mut builder = BlockBuilder::new(&adapter, *parent, number, &digest);
         let (mut included, mut rejected) = (Vec::new(), Vec::new());
@@ -392,7 +431,8 @@ impl Client {
         if parent.number + 1 != number {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
-        let (pre_header, claim) = verify_seal_with(&block.header, self.validators(), &self.signatures)
+        let validators = self.validators_in(&parent)?;
+        let (pre_header, claim) = verify_seal_with(&block.header, &validators, &self.signatures)
             .map_err(|reason| Error::BadSeal { reason })?;
         // Slots strictly increase along a chain: an author cannot stack blocks in one slot.
         if let Some(parent_slot) = slot_of(&parent) {

@@ -96,7 +96,12 @@ fn reopening_resumes_at_the_same_head_and_foreign_genesis_is_refused() {
     let db = Database::open(&DatabaseConfig::new(dir.path())).expect("db");
     let mut other = ChainSpec::dev();
     other.genesis = archive_chain_spec::Genesis::Runtime(archive_chain_spec::RuntimeGenesisJson {
-        balances: vec![(AccountId20([9; 20]), ARC.to_string())],
+        // The validator keeps its endowment (it bonds at genesis); one more account differs.
+        balances: vec![
+            (dev::pair("alith").expect("alith").account(), (10_000 * ARC).to_string()),
+            (AccountId20([9; 20]), ARC.to_string()),
+        ],
+        ..Default::default()
     });
     assert!(matches!(Client::new(db, other), Err(Error::GenesisMismatch { .. })));
 }

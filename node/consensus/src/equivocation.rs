@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use archive_primitives::{AccountId20, Header, H256};
 use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
 
 use crate::{
     error::{EquivocationError, SlotError, VoteError},
@@ -16,7 +17,7 @@ use crate::{
 };
 
 /// Proof that a validator signed two conflicting statements.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Equivocation {
     /// Two different votes by one voter in one round.
     #[codec(index = 0)]

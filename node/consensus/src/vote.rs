@@ -2,6 +2,7 @@
 
 use archive_primitives::{hashing::blake2_256, AccountId20, EthereumSignature, Pair, H256};
 use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
 
 use crate::error::VoteError;
 
@@ -13,7 +14,7 @@ pub const VOTE_CONTEXT: [u8; 4] = *b"arcv";
 /// block and all its ancestors.
 ///
 /// SCALE: `target_hash` (32 bytes), `target_number` (u32 LE, not compact), `round` (u64 LE).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, TypeInfo)]
 pub struct Vote {
     /// The voted block.
     pub target_hash: H256,
@@ -36,7 +37,7 @@ impl Vote {
 }
 
 /// A vote with its voter and the voter's ECDSA signature of [`Vote::signing_hash`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct SignedVote {
     /// The vote.
     pub vote: Vote,

@@ -110,6 +110,28 @@ impl Voter {
         }
     }
 
+    /// A voter for a new validator set, taking over after the set-change block `finalized`
+    /// (which the previous set finalized) in `round`: its first vote builds on `finalized`.
+    /// `round` must be after every round this node voted in under the previous set, so that no
+    /// validator in both sets ever signs two votes in one round.
+    pub fn for_new_set(
+        validators: ValidatorSet,
+        genesis_hash: H256,
+        finalized: (H256, u32),
+        round: u64,
+        round_timeout_ms: u64,
+        now_ms: u64,
+    ) -> Self {
+        let mut voter = Self::new(validators, genesis_hash, finalized, round, round_timeout_ms, now_ms);
+        voter.base = Some(finalized);
+        voter
+    }
+
+    /// The validator set this voter counts votes of.
+    pub fn validators(&self) -> &ValidatorSet {
+        &self.validators
+    }
+
     /// The current round.
     pub fn round(&self) -> u64 {
         self.round

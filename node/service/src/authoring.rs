@@ -20,6 +20,10 @@ pub enum Authoring {
     Slots,
     /// A block as soon as transactions are ready (tests); no empty blocks.
     InstantSeal,
+    /// TEST ONLY: like `Slots`, but every owned slot also gets a second, different block
+    /// (announced, not imported here): a deliberate equivocation that peers detect, report on
+    /// chain and the staking pallet slashes. Never use on a real chain: it loses stake.
+    DoubleSign,
 }
 
 /// Share of a slot spent applying transactions; the rest is left for sealing, import and
@@ -40,17 +44,18 @@ pub(crate) async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let slot_ms = client.spec().consensus.slot_duration_ms.max(1);
-    let validators = client.validators().to_vec();
-    if !validators.contains(&author.account()) {
-        tracing::warn!(author = %author.account(), "validator key is not in the validator set; not authoring");
-        return;
+    // The set is read after the best block at each slot: staking rotates it each era, so a
+    // key outside the set now may be elected later (and one inside may be removed).
+    let mut in_set = client.validators().contains(&author.account());
+    if !in_set {
+        tracing::warn!(author = %author.account(), "validator key is not in the validator set (yet); waiting for an election");
     }
     tracing::info!(author = %author.account(), slot_ms, ?mode, "authoring blocks");
     let mut ready = pool.ready_notifications();
     let mut last_slot = 0u64;
     loop {
         let slot = match mode {
-            Authoring::Slots => {
+            Authoring::Slots | Authoring::DoubleSign => {
                 let now = now_ms();
                 let next_slot = now / slot_ms + 1;
                 let wait = Duration::from_millis(next_slot * slot_ms - now);
@@ -59,7 +64,13 @@ pub(crate) async fn run(
                     _ = tokio::time::sleep(wait) => {}
                 }
                 let slot = now_ms() / slot_ms;
-                if validators[(slot % validators.len() as u64) as usize] != author.account() {
+                let validators = client.validators();
+                let member = validators.contains(&author.account());
+                if member != in_set {
+                    in_set = member;
+                    tracing::info!(author = %author.account(), in_set, "validator set changed");
+                }
+                if validators.is_empty() || validators[(slot % validators.len() as u64) as usize] != author.account() {
                     continue;
                 }
                 // Authoring on a stale head while catching up would only create forks.
@@ -93,10 +104,15 @@ pub(crate) async fn run(
                 // (after the head's: slots strictly increase along a chain, and instant seal
                 // runs ahead of the clock).
                 let head_slot = best_slot(&client);
+                let validators = client.validators();
+                let Some(offset) = validators.iter().position(|v| *v == author.account()) else {
+                    tracing::warn!(author = %author.account(), "not in the validator set; not sealing");
+                    continue;
+                };
+                let n = validators.len() as u64;
                 let mut slot = (now_ms() / slot_ms).max(last_slot + 1).max(head_slot + 1);
-                while validators[(slot % validators.len() as u64) as usize] != author.account() {
-                    slot += 1;
-                }
+                // The next slot owned by us: slot % n == offset.
+                slot += (offset as u64 + n - slot % n) % n;
                 slot
             }
         };
@@ -109,6 +125,13 @@ pub(crate) async fn run(
             let parent = client2.info().best_hash;
             let candidates: Vec<Vec<u8>> = pool2.ready().iter().map(|t| t.data.clone()).collect();
             let built = client2.build_block(&parent, slot, &author2, candidates, deadline)?;
+            // The equivocating twin: same slot and parent, one extra digest item.
+            let twin = if mode == Authoring::DoubleSign {
+                let extra = vec![archive_primitives::DigestItem::Other(b"double-sign".to_vec())];
+                client2.build_block_with(&parent, slot, &author2, Vec::new(), deadline, extra).ok().map(|b| b.block)
+            } else {
+                None
+            };
             // Drop what can never be included; keep what only missed this block (full block,
             // nonce waiting for an earlier transaction).
             use archive_runtime::{InvalidTransaction as I, TransactionValidityError as E};
@@ -125,16 +148,20 @@ pub(crate) async fn run(
             }
             let txs = built.included.len();
             // A single validator is a 2/3 majority of itself: its blocks are final at once.
-            let single = client2.validators().len() == 1;
+            let single = client2.validators_at(&parent).map(|v| v.len() == 1).unwrap_or(false);
             let block = built.block.clone();
             let imported = client2.import_built(built, single)?;
-            Ok::<_, archive_client::Error>((imported, txs, rejected, block))
+            Ok::<_, archive_client::Error>((imported, txs, rejected, block, twin))
         })
         .await;
         match result {
-            Ok(Ok((imported, txs, rejected, block))) => {
+            Ok(Ok((imported, txs, rejected, block, twin))) => {
                 if let Some(net) = &net {
                     net.announce_block(archive_network::SyncBlock { block, justification: None });
+                    if let Some(twin) = twin {
+                        tracing::warn!(slot, hash = %twin.hash(), "test-only double-sign: announcing a second block for this slot");
+                        net.announce_block(archive_network::SyncBlock { block: twin, justification: None });
+                    }
                 }
                 if !rejected.is_empty() {
                     pool.remove(&rejected);

@@ -32,12 +32,15 @@ impl NodeBackend {
         sync: Arc<crate::SyncStatus>,
     ) -> Self {
         let spec = client.spec();
+        // Clients (the CLI's "time left") need the slot length; other properties are the spec's.
+        let mut properties = spec.properties.clone();
+        properties.entry("slotDurationMs").or_insert_with(|| spec.consensus.slot_duration_ms.into());
         let info = SystemInfo {
             chain: spec.name.clone(),
             node_name: "archivechain".into(),
             node_version: env!("CARGO_PKG_VERSION").into(),
             chain_type: format!("{:?}", spec.chain_type),
-            properties: spec.properties.clone(),
+            properties,
             roles: vec![if config.validator { "Authority".into() } else { "Full".into() }],
         };
         let starting_block = client.info().best_number;

@@ -61,9 +61,14 @@ enum Command {
 #[derive(Clone)]
 pub struct FinalityHandle {
     client: Arc<Client>,
-    validators: ValidatorSet,
     genesis: H256,
     commands: Option<mpsc::Sender<Command>>,
+}
+
+/// The validator set that finalizes the children of the finalized block `at` (see
+/// [`Client::validators_at`]): the set of the current voter.
+pub(crate) fn finalizing_set(client: &Client, at: &H256) -> Option<ValidatorSet> {
+    client.validators_at(at).ok().and_then(|v| ValidatorSet::new(v).ok())
 }
 
 impl FinalityHandle {
@@ -76,10 +81,16 @@ impl FinalityHandle {
         let bad = |reason: String| VoteRejection { reason, misbehaviour: true };
         let (vote, _sent_at) =
             <(SignedVote, u64)>::decode(&mut &data[..]).map_err(|e| bad(format!("undecodable vote: {e}")))?;
-        if !self.validators.contains(&vote.voter) {
-            return Err(bad(format!("vote from {} who is not a validator", vote.voter)));
-        }
         vote.verify_signature(&self.genesis).map_err(|e| bad(e.to_string()))?;
+        // Not misbehaviour: the voter may belong to a set this node has not switched to yet
+        // (it is behind), or to one it left; such a vote is simply not counted here.
+        let finalized = self.client.info().finalized_hash;
+        if !finalizing_set(&self.client, &finalized).is_some_and(|set| set.contains(&vote.voter)) {
+            return Err(VoteRejection {
+                reason: format!("vote from {} who is not in the current validator set", vote.voter),
+                misbehaviour: false,
+            });
+        }
         if let Some(tx) = &self.commands {
             tx.try_send(Command::Vote(vote))
                 .map_err(|_| VoteRejection { reason: "finality queue full".into(), misbehaviour: false })?;
@@ -110,9 +121,29 @@ impl FinalityHandle {
                 )));
             }
         }
-        verify_justification(&j, &self.validators, &self.genesis, |a, b| is_descendant(client, a, b))
-            .map_err(|e| invalid(e.to_string()))?;
+        // The set that signs a block's justification is the one after its parent (the set that
+        // sealed it). Above our finalized block only the current set may finalize: a block
+        // after a later set change waits until that change block is final.
         let info = client.info();
+        let target = client
+            .header(hash)
+            .ok()
+            .flatten()
+            .ok_or_else(|| JustificationCheck::NotYetVerifiable(format!("block {hash} is not imported yet")))?;
+        let set = finalizing_set(client, &target.parent_hash).ok_or_else(|| {
+            JustificationCheck::NotYetVerifiable(format!("no validator set for {}", target.parent_hash))
+        })?;
+        if j.target_number > info.finalized_number {
+            let current = finalizing_set(client, &info.finalized_hash);
+            if current.as_ref() != Some(&set) {
+                return Err(JustificationCheck::NotYetVerifiable(format!(
+                    "block #{} is after a validator-set change that is not final yet",
+                    j.target_number
+                )));
+            }
+        }
+        verify_justification(&j, &set, &self.genesis, |a, b| is_descendant(client, a, b))
+            .map_err(|e| invalid(e.to_string()))?;
         if j.target_number > info.finalized_number {
             client.finalize(hash, Some(bytes.to_vec())).map_err(|e| invalid(e.to_string()))?;
         }
@@ -143,58 +174,55 @@ fn is_descendant(client: &Client, a: &H256, b: &H256) -> bool {
     }
 }
 
-/// Builds the handle and, for a multi-validator chain, the task state.
+/// Builds the handle and the task state. The task runs on every chain; while the set has a
+/// single validator it does not vote (that validator's blocks are final as it authors them).
 pub(crate) fn new(client: Arc<Client>, voting_key: Option<Pair>) -> (FinalityHandle, Option<FinalityTask>) {
-    let validators = match ValidatorSet::new(client.validators().to_vec()) {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::error!(error = %e, "invalid validator set; finality disabled");
-            let handle = FinalityHandle {
-                client: client.clone(),
-                validators: ValidatorSet::new(vec![archive_primitives::AccountId20::default()]).expect("one validator"),
-                genesis: client.info().genesis_hash,
-                commands: None,
-            };
-            return (handle, None);
-        }
-    };
     let genesis = client.info().genesis_hash;
-    if validators.len() == 1 {
-        // A single validator finalizes its own blocks as it authors them.
-        return (FinalityHandle { client, validators, genesis, commands: None }, None);
-    }
     let (tx, rx) = mpsc::channel(COMMAND_CHANNEL);
-    let handle = FinalityHandle { client: client.clone(), validators: validators.clone(), genesis, commands: Some(tx) };
-    (handle, Some(FinalityTask { client, validators, genesis, voting_key, commands: rx }))
+    let handle = FinalityHandle { client: client.clone(), genesis, commands: Some(tx) };
+    (handle, Some(FinalityTask { client, genesis, voting_key, commands: rx }))
 }
 
 /// The finality task's inputs.
 pub(crate) struct FinalityTask {
     client: Arc<Client>,
-    validators: ValidatorSet,
     genesis: H256,
     voting_key: Option<Pair>,
     commands: mpsc::Receiver<Command>,
 }
 
-fn load_tree(client: &Client) -> ForkTree {
+/// The voter's view: the best chain above the finalized block, up to and including the first
+/// block that changes the validator set (see [`admits`]).
+fn load_tree(client: &Client, set: &ValidatorSet) -> ForkTree {
     let info = client.info();
     let mut tree = ForkTree::new(info.finalized_hash, info.finalized_number);
     for n in info.finalized_number + 1..=info.best_number {
-        if let Ok(Some(h)) = client.hash_at(n) {
-            if let Ok(Some(header)) = client.header(&h) {
-                let _ = tree.insert(h, header.parent_hash, n);
-            }
+        let Ok(Some(h)) = client.hash_at(n) else { break };
+        let Ok(Some(header)) = client.header(&h) else { break };
+        if !admits(client, set, &header.parent_hash) {
+            break;
         }
+        let _ = tree.insert(h, header.parent_hash, n);
     }
     tree
+}
+
+/// Whether the voter of `set` may vote on a child of `parent`: only while `parent`'s state
+/// still holds `set`. So a set change in block B caps the old set's votes at B, B is final
+/// before the new set votes, and every block is finalized by the set that sealed it.
+fn admits(client: &Client, set: &ValidatorSet, parent: &H256) -> bool {
+    finalizing_set(client, parent).as_ref() == Some(set)
 }
 
 impl FinalityTask {
     /// Runs until shutdown: votes each round, counts votes, finalizes.
     pub(crate) async fn run(mut self, net: Option<NetworkHandle>, slot_ms: u64, mut shutdown: watch::Receiver<bool>) {
         let client = self.client.clone();
-        let mut tree = load_tree(&client);
+        let Some(mut set) = finalizing_set(&client, &client.info().finalized_hash) else {
+            tracing::error!("no valid validator set after the finalized block; finality disabled");
+            return;
+        };
+        let mut tree = load_tree(&client, &set);
         let timeout = slot_ms.saturating_mul(2).max(500);
         let saved = client
             .db()
@@ -203,8 +231,8 @@ impl FinalityTask {
             .flatten()
             .and_then(|b| archive_consensus::VoterState::decode(&mut &b[..]).ok());
         let mut voter = match saved {
-            Some(state) => Voter::restore(self.validators.clone(), self.genesis, state, timeout, now_ms()),
-            None => Voter::new(self.validators.clone(), self.genesis, tree.finalized(), 1, timeout, now_ms()),
+            Some(state) => Voter::restore(set.clone(), self.genesis, state, timeout, now_ms()),
+            None => Voter::new(set.clone(), self.genesis, tree.finalized(), 1, timeout, now_ms()),
         };
         let mut imports = client.import_notifications();
         let mut ticker = tokio::time::interval(Duration::from_millis((slot_ms / 4).max(100)));
@@ -218,19 +246,22 @@ impl FinalityTask {
         if let Some(v) = voter.own_vote_in_round() {
             my_votes.insert(v.vote.round, v);
         }
-        tracing::info!(round = voter.round(), validators = self.validators.len(), "finality voter started");
+        tracing::info!(round = voter.round(), validators = set.len(), "finality voter started");
         loop {
             tokio::select! {
                 _ = shutdown.changed() => break,
                 msg = imports.recv() => match msg {
                     Ok(header) => {
+                        if !admits(&client, &set, &header.parent_hash) {
+                            continue; // after a set change that is not final yet
+                        }
                         let _ = tree.insert(header.hash(), header.parent_hash, header.number);
                         // Votes waiting for this block can be counted now.
                         for v in std::mem::take(&mut pending) {
                             self.count(&mut voter, &mut tree, v, &mut pending);
                         }
                     }
-                    Err(RecvError::Lagged(_)) => tree = load_tree(&client),
+                    Err(RecvError::Lagged(_)) => tree = load_tree(&client, &set),
                     Err(RecvError::Closed) => break,
                 },
                 cmd = self.commands.recv() => match cmd {
@@ -259,6 +290,25 @@ impl FinalityTask {
                 },
                 _ = ticker.tick() => {
                     ticks += 1;
+                    // A finalized set-change block hands over to the next set.
+                    if let Some(next) = finalizing_set(&client, &client.info().finalized_hash) {
+                        if next != set {
+                            let info = client.info();
+                            // After every round this node voted in, so no validator in both sets
+                            // signs two votes in one round.
+                            let round = voter.round().saturating_add(1);
+                            tracing::info!(
+                                number = info.finalized_number, round, old = set.len(), new = next.len(),
+                                "validator set changed; new finality voter"
+                            );
+                            set = next;
+                            voter = Voter::for_new_set(set.clone(), self.genesis, (info.finalized_hash, info.finalized_number), round, timeout, now_ms());
+                            tree = load_tree(&client, &set);
+                            pending.clear();
+                            my_votes.clear();
+                            self.save(&voter);
+                        }
+                    }
                     tracing::trace!(
                         round = voter.round(),
                         voted = voter.has_voted(),
@@ -282,7 +332,9 @@ impl FinalityTask {
                             }
                         }
                     }
-                    if let Some(pair) = &self.voting_key {
+                    // A lone validator's blocks are final as it authors them.
+                    let voting_key = self.voting_key.as_ref().filter(|_| set.len() > 1);
+                    if let Some(pair) = voting_key {
                         if let Some(cast) = voter.next_vote(&tree, pair) {
                             // Persist before the vote leaves this node.
                             if self.save(&voter) {
@@ -349,13 +401,27 @@ impl FinalityTask {
     }
 }
 
-/// Appends equivocation evidence (votes or blocks) to offchain storage, for on-chain reporting
-/// once staking can slash (SCALE `Vec<Equivocation>` under [`EVIDENCE_KEY`]).
+/// The equivocation evidence kept so far (see [`keep_evidence`]).
+pub(crate) fn stored_evidence(client: &Client) -> Vec<archive_consensus::Equivocation> {
+    client
+        .db()
+        .offchain_get(EVIDENCE_KEY)
+        .ok()
+        .flatten()
+        .and_then(|b| Vec::decode(&mut &b[..]).ok())
+        .unwrap_or_default()
+}
+
+/// Appends equivocation evidence (votes or blocks) to offchain storage (SCALE
+/// `Vec<Equivocation>` under [`EVIDENCE_KEY`]); the offences task reports it on chain.
 pub(crate) fn keep_evidence(client: &Client, evidence: Vec<archive_consensus::Equivocation>) {
     let db = client.db();
     let mut all: Vec<archive_consensus::Equivocation> =
         db.offchain_get(EVIDENCE_KEY).ok().flatten().and_then(|b| Vec::decode(&mut &b[..]).ok()).unwrap_or_default();
     for e in evidence {
+        if all.contains(&e) {
+            continue;
+        }
         tracing::warn!(offender = %e.offender(), "equivocation detected; evidence kept for on-chain reporting");
         all.push(e);
     }

@@ -12,6 +12,7 @@ mod config;
 mod error;
 mod finality;
 mod network;
+mod offences;
 mod pool;
 
 pub use authoring::Authoring;
@@ -95,6 +96,15 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
         tasks.push(tokio::spawn(task.run(net.clone(), slot_ms, shutdown_rx.clone())));
     }
     if let Some(author) = config.author.clone() {
+        let slot_ms = config.chain_spec.consensus.slot_duration_ms;
+        tasks.push(tokio::spawn(offences::run(
+            client.clone(),
+            pool.clone(),
+            net.clone(),
+            author.clone(),
+            slot_ms,
+            shutdown_rx.clone(),
+        )));
         tasks.push(tokio::spawn(authoring::run(
             client.clone(),
             pool.clone(),

@@ -12,7 +12,7 @@ use std::{
 
 use archive_client::{Client, Error as ClientError};
 use archive_network::{BlockProvider, NetworkEvent, NetworkHandle, PeerId, Status, SyncBlock, SOFT_RESPONSE_BYTES};
-use archive_primitives::BlockNumber;
+use archive_primitives::{BlockNumber, H256};
 use parity_scale_codec::Encode;
 use tokio::sync::{mpsc, watch};
 
@@ -137,11 +137,29 @@ fn import_batch(client: &Client, finality: &FinalityHandle, blocks: Vec<SyncBloc
             justifications.push((hash, j));
         }
     }
+    // Newest first; after one applies, the newer ones that waited for it (a justification
+    // signed by the next validator set needs the set-change block final first) are retried.
+    let mut waiting: Vec<(H256, Vec<u8>)> = Vec::new();
     for (hash, j) in justifications.into_iter().rev() {
         match finality.import_justification(&hash, &j) {
-            Ok(()) => break,
+            Ok(()) => {
+                let mut progress = true;
+                while progress && !waiting.is_empty() {
+                    progress = false;
+                    // Oldest of the newer ones first: each may unlock the next set.
+                    for i in (0..waiting.len()).rev() {
+                        if finality.import_justification(&waiting[i].0, &waiting[i].1).is_ok() {
+                            waiting.truncate(i);
+                            progress = true;
+                            break;
+                        }
+                    }
+                }
+                break;
+            }
             Err(crate::finality::JustificationCheck::NotYetVerifiable(why)) => {
-                tracing::debug!(%hash, why, "justification kept for later: it names unknown blocks");
+                tracing::debug!(%hash, why, "justification kept for later: not verifiable yet");
+                waiting.push((hash, j));
             }
             Err(crate::finality::JustificationCheck::Invalid(reason)) => {
                 return (verdicts, Some(format!("bad justification for {hash}: {reason}")));
@@ -249,7 +267,6 @@ pub(crate) async fn run(
     };
     let mut peers: HashMap<PeerId, BlockNumber> = HashMap::new();
     let mut authorship = archive_consensus::AuthorshipTracker::new();
-    let validators = archive_consensus::ValidatorSet::new(client.validators().to_vec()).ok();
     let slot_ms = client.spec().consensus.slot_duration_ms.max(1);
     loop {
         let event = tokio::select! {
@@ -275,6 +292,12 @@ pub(crate) async fn run(
                 let number = block.block.header.number;
                 // Seal, slot owner and slot drift; two blocks of one author in one slot are
                 // an equivocation (the evidence is kept; the blocks are still imported).
+                // The set that seals a block is the one after its parent; an unknown parent
+                // means we are behind, and import (then sync) decides.
+                let validators = client
+                    .validators_at(&block.block.header.parent_hash)
+                    .ok()
+                    .and_then(|v| archive_consensus::ValidatorSet::new(v).ok());
                 if let Some(validators) = &validators {
                     let local_slot = now_ms() / slot_ms;
                     match authorship.check_header(&block.block.header, validators, local_slot) {

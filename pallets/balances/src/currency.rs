@@ -245,6 +245,23 @@ pub fn slash_reserved<T: Config>(ext: &mut Ext<'_>, who: &AccountId20, amount: B
     actual
 }
 
+/// Removes up to `amount` from `who`'s free balance, locked (frozen) funds included, and takes
+/// it out of circulation (slashing a bond: the caller then shrinks its lock). Returns what was
+/// actually slashed (at most the free balance). An account left below the existential deposit
+/// with no locks or reserves is reaped as by any debit.
+pub fn slash<T: Config>(ext: &mut Ext<'_>, who: &AccountId20, amount: Balance) -> Balance {
+    let mut acc = system::pallet::account(ext, who);
+    let actual = amount.min(acc.data.free);
+    if actual == 0 {
+        return 0;
+    }
+    acc.data.free -= actual;
+    TotalIssuance::put(ext, &total_issuance(ext).saturating_sub(actual));
+    store::<T>(ext, who, acc);
+    deposit_event::<T>(ext, Event::Slashed { who: *who, amount: actual });
+    actual
+}
+
 /// Sets (or replaces) lock `id` on `who` to `amount`; `frozen` becomes the largest lock.
 ///
 /// # Errors

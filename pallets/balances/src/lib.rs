@@ -19,8 +19,8 @@ pub mod storage;
 mod tests;
 
 pub use currency::{
-    deposit_creating, free_balance, remove_lock, reserve, reserved_balance, set_lock, slash_reserved, total_issuance,
-    transfer, unreserve, usable_balance, withdraw, ExistenceRequirement,
+    deposit_creating, free_balance, remove_lock, reserve, reserved_balance, set_lock, slash, slash_reserved,
+    total_issuance, transfer, unreserve, usable_balance, withdraw, ExistenceRequirement,
 };
 pub use pallet::{dispatch, Call, Error, Event};
 pub use storage::BalanceLock;

@@ -478,3 +478,52 @@ fn force_set_balance_below_ed_on_a_new_account_mints_nothing() {
     assert_eq!(issuance(&ext), before);
     assert_issuance_is_sum(&ext);
 }
+
+// ---- slash (of free balance, locked funds included) ----
+
+#[test]
+fn slash_takes_locked_free_funds_and_reduces_issuance() {
+    let backend = build_on(&default_backend(), |ext| {
+        assert_eq!(crate::set_lock::<Test>(ext, LOCK_A, &alice(), 9_000), Ok(()));
+    });
+    let mut ext = Ext::new(&backend);
+    let before = issuance(&ext);
+    // 2_000 of alice's 10_000 are slashed although only 1_000 are unlocked.
+    assert_eq!(crate::slash::<Test>(&mut ext, &alice(), 2_000), 2_000);
+    assert_eq!(events(&ext), vec![bal(Event::Slashed { who: alice(), amount: 2_000 })]);
+    let a = info(&ext, &alice()).data;
+    assert_eq!((a.free, a.frozen), (ALICE_FREE - 2_000, 9_000), "the caller shrinks the lock itself");
+    assert_eq!(issuance(&ext), before - 2_000);
+    assert_issuance_is_sum(&ext);
+    // More than the free balance: only the free balance goes; the lock keeps the account.
+    ext.take_events();
+    assert_eq!(crate::slash::<Test>(&mut ext, &alice(), u128::MAX), ALICE_FREE - 2_000);
+    assert_eq!(events(&ext), vec![bal(Event::Slashed { who: alice(), amount: ALICE_FREE - 2_000 })]);
+    assert_eq!((free(&ext, &alice()), issuance(&ext)), (0, before - ALICE_FREE));
+    assert!(system::storage::Account::contains(&ext, &alice()), "still locked, not reaped");
+    assert_issuance_is_sum(&ext);
+}
+
+#[test]
+fn slash_of_nothing_changes_nothing_and_unlocked_remainder_below_ed_is_reaped() {
+    let backend = default_backend();
+    let mut ext = Ext::new(&backend);
+    assert_eq!(crate::slash::<Test>(&mut ext, &alice(), 0), 0);
+    assert_eq!(crate::slash::<Test>(&mut ext, &dave(), 500), 0, "no account, nothing to slash");
+    assert!(ext.events().is_empty());
+    assert_eq!(ext.into_changes(), vec![]);
+    // Charlie (1_000, no locks) slashed by 950: the 50 left is dust and burned too.
+    let mut ext = Ext::new(&backend);
+    let before = issuance(&ext);
+    assert_eq!(crate::slash::<Test>(&mut ext, &charlie(), 950), 950);
+    assert_eq!(
+        events(&ext),
+        vec![
+            bal(Event::DustLost { account: charlie(), amount: 50 }),
+            sys(system::Event::KilledAccount { account: charlie() }),
+            bal(Event::Slashed { who: charlie(), amount: 950 }),
+        ]
+    );
+    assert_eq!(issuance(&ext), before - CHARLIE_FREE);
+    assert_issuance_is_sum(&ext);
+}

@@ -56,7 +56,12 @@ fn transfer_applies_charges_fee_and_emits_events() {
     assert_eq!(out.result, Ok(()));
     let outcome = builder.finalize();
     apply(&mut b, outcome.changes);
-    let fee = crate::fees::total_fee(xt.len() as u32, crate::RuntimeCall::weight(&transfer_call(balt.account(), 0)), 0);
+    let fee = crate::fees::total_fee(
+        &Ext::new(&b),
+        xt.len() as u32,
+        crate::RuntimeCall::weight(&transfer_call(balt.account(), 0)),
+        0,
+    );
     assert_eq!(free(&b, &alith.account()), before - 5 * ARC - fee);
     assert_eq!(free(&b, &balt.account()), 1_000_005 * ARC);
     let ext = Ext::new(&b);

@@ -14,7 +14,8 @@ pub(crate) const ARC: u128 = archive_primitives::ARC;
 /// Genesis with the six dev accounts funded, plus the placeholder hash for block 0.
 pub(crate) fn genesis() -> MemoryBackend {
     let balances = dev::all().into_iter().map(|(_, p)| (p.account(), 1_000_000 * ARC)).collect();
-    let pairs = crate::genesis::build_storage(&crate::GenesisConfig { balances, validators: vec![] }).expect("genesis");
+    let pairs =
+        crate::genesis::build_storage(&crate::GenesisConfig { balances, ..Default::default() }).expect("genesis");
     MemoryBackend(pairs.into_iter().collect())
 }
 

@@ -59,7 +59,18 @@ fn metadata_is_v14_with_the_paths_clients_key_on() {
     let RuntimeMetadata::V14(md) = prefixed.1 else { panic!("not V14") };
     assert_eq!(md.encode(), bytes[5..].to_vec(), "re-encoding round-trips");
     let names: Vec<_> = md.pallets.iter().map(|p| (p.name.as_str(), p.index)).collect();
-    assert_eq!(names, vec![("System", 0), ("Session", 5), ("Balances", 10)]);
+    assert_eq!(
+        names,
+        vec![
+            ("System", 0),
+            ("Session", 5),
+            ("Parameters", 8),
+            ("Balances", 10),
+            ("Identity", 20),
+            ("Staking", 30),
+            ("Governance", 40)
+        ]
+    );
     assert_eq!(md.extrinsic.version, 4);
     let ids: Vec<_> = md.extrinsic.signed_extensions.iter().map(|e| e.identifier.as_str()).collect();
     assert_eq!(ids, archive_primitives::extensions::IDENTIFIERS.to_vec());
