@@ -11,7 +11,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(archive-runtime archive-primitives archive-support archive-pallet-system archive-pallet-balances archive-pallet-session archive-pallet-parameters archive-pallet-identity archive-pallet-staking archive-pallet-governance archive-consensus)
+PACKAGES=(archive-runtime archive-primitives archive-support archive-pallet-system archive-pallet-balances archive-pallet-session archive-pallet-parameters archive-pallet-identity archive-pallet-staking archive-pallet-governance archive-pallet-archive archive-consensus)
 # Crate names (not substrings of other names): tokio, tokio-*, libp2p, libp2p-*, rocksdb, librocksdb-sys,
 # tantivy, tantivy-*, candle-*, reqwest.
 BANNED='^(tokio(-[a-z0-9-]+)?|libp2p(-[a-z0-9-]+)?|rocksdb|librocksdb-sys|tantivy(-[a-z0-9-]+)?|candle(-[a-z0-9-]+)?|reqwest)$'

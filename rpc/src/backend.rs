@@ -267,4 +267,14 @@ pub trait ChainBackend: Send + Sync + 'static {
     fn finality_proof(&self, _hash: &H256) -> Result<Option<serde_json::Value>, BackendError> {
         Ok(None)
     }
+
+    /// Answers an `archive_*` call (search, suggestions, captures of a URL, content,
+    /// verification) as JSON. The default is a node without an archive.
+    ///
+    /// # Errors
+    /// [`BackendError::InvalidInput`] for unusable input; [`BackendError::Internal`] for index
+    /// or store failures; the default refuses every call.
+    fn archive(&self, _call: crate::archive::ArchiveCall) -> Result<serde_json::Value, BackendError> {
+        Err(BackendError::InvalidInput { reason: "this node keeps no archive (start it with --archive)".into() })
+    }
 }

@@ -28,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod archive;
 mod author;
 pub mod backend;
 mod chain;

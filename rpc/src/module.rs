@@ -74,7 +74,8 @@ pub fn build_module(backend: Arc<dyn ChainBackend>, deny_unsafe: bool) -> RpcMod
         .and_then(|()| crate::state::register(&mut module))
         .and_then(|()| crate::author::register(&mut module))
         .and_then(|()| crate::payment::register(&mut module))
-        .and_then(|()| crate::finality::register(&mut module));
+        .and_then(|()| crate::finality::register(&mut module))
+        .and_then(|()| crate::archive::register(&mut module));
     registered.expect("RPC method names are unique constants");
 
     let mut names: Vec<&'static str> = module.method_names().collect();

@@ -18,6 +18,9 @@ pub enum RuntimeCall {
     /// Governance calls.
     #[codec(index = 40)]
     Governance(archive_pallet_governance::Call),
+    /// Archive calls (requests, submissions, attestations).
+    #[codec(index = 50)]
+    Archive(archive_pallet_archive::Call),
 }
 
 /// Any event of any pallet (stored pre-encoded; this type describes and decodes them).
@@ -38,6 +41,9 @@ pub enum RuntimeEvent {
     /// Governance events.
     #[codec(index = 40)]
     Governance(archive_pallet_governance::Event),
+    /// Archive events.
+    #[codec(index = 50)]
+    Archive(archive_pallet_archive::Event),
 }
 
 impl RuntimeCall {
@@ -49,6 +55,7 @@ impl RuntimeCall {
             RuntimeCall::Identity(c) => archive_pallet_identity::call_weight(c),
             RuntimeCall::Governance(c) => archive_pallet_governance::call_weight(c),
             RuntimeCall::Staking(c) => archive_pallet_staking::call_weight(c),
+            RuntimeCall::Archive(c) => archive_pallet_archive::call_weight(c),
         }
     }
 
@@ -67,6 +74,7 @@ impl RuntimeCall {
             RuntimeCall::Identity(c) => archive_pallet_identity::dispatch::<Runtime>(ext, origin, c),
             RuntimeCall::Governance(c) => archive_pallet_governance::dispatch::<Runtime>(ext, origin, c),
             RuntimeCall::Staking(c) => archive_pallet_staking::dispatch::<Runtime>(ext, origin, c),
+            RuntimeCall::Archive(c) => archive_pallet_archive::dispatch::<Runtime>(ext, origin, c),
         }
     }
 }

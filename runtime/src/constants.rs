@@ -23,6 +23,8 @@ pub const IDENTITY_INDEX: u8 = archive_pallet_identity::PALLET_INDEX;
 pub const STAKING_INDEX: u8 = 30;
 /// The governance pallet's index.
 pub const GOVERNANCE_INDEX: u8 = 40;
+/// The archive pallet's index.
+pub const ARCHIVE_INDEX: u8 = 50;
 
 /// Block hashes kept for mortality checks: 2400 blocks (80 min at 2 s), Substrate's default.
 pub const BLOCK_HASH_COUNT: u32 = 2400;

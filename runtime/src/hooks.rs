@@ -1,5 +1,6 @@
 //! Per-block hooks of the pallets, in a fixed order: on initialize (after System) staking
-//! (author reward, uptime accounting) then governance (tallies, enactments); on finalize
+//! (author reward, uptime accounting), governance (tallies, enactments), archive (request
+//! expiry); on finalize
 //! staking (era change: rewards, downtime chill, election of the next validator set).
 //! Hooks run outside any extrinsic, so their failures cannot be rolled back by a dispatch
 //! error: each pallet's hook is written to be infallible and bounded.
@@ -28,6 +29,7 @@ pub fn on_initialize(ext: &mut Ext<'_>, number: BlockNumber, digest: &Digest) {
         archive_pallet_staking::on_initialize::<Runtime>(ext, number, slot, author);
     }
     archive_pallet_governance::on_initialize::<Runtime>(ext, number);
+    archive_pallet_archive::on_initialize::<Runtime>(ext, number);
 }
 
 /// Runs the pallets' `on_finalize` hooks for the block being built.

@@ -52,9 +52,12 @@ impl archive_pallet_identity::Config for Runtime {
 
 impl archive_pallet_staking::Config for Runtime {
     const INDEX: u8 = constants::STAKING_INDEX;
-    /// Archive statistics come from the archive pallet once it exists; until then every
-    /// candidate's archive and quality parts are 0.
-    type ArchiveStats = ();
+    /// Verified archives and attestation agreement, from the archive pallet.
+    type ArchiveStats = archive_pallet_archive::ArchiveStatsProvider;
+}
+
+impl archive_pallet_archive::Config for Runtime {
+    const INDEX: u8 = constants::ARCHIVE_INDEX;
 }
 
 impl archive_pallet_governance::Config for Runtime {

@@ -34,6 +34,7 @@ pub const CALLS: &[(u8, &[u8])] = &[
     (constants::IDENTITY_INDEX, &[1, 3, 20, 21]),
     (constants::STAKING_INDEX, &[0, 1, 2, 3, 4, 5, 6, 19, 40]),
     (constants::GOVERNANCE_INDEX, &[0, 1, 2, 3, 4]),
+    (constants::ARCHIVE_INDEX, &[0, 1, 2, 3]),
 ];
 
 /// Whether `(pallet, call)` names a call of this runtime.
@@ -169,6 +170,15 @@ fn build() -> RuntimeMetadataPrefixed {
             constants: vec![],
             error: Some(PalletErrorMetadata { ty: meta_type::<archive_pallet_governance::Error>() }),
             index: constants::GOVERNANCE_INDEX,
+        },
+        PalletMetadata {
+            name: "Archive",
+            storage: storage("Archive", archive_pallet_archive::entries()),
+            calls: Some(PalletCallMetadata { ty: meta_type::<archive_pallet_archive::Call>() }),
+            event: Some(PalletEventMetadata { ty: meta_type::<archive_pallet_archive::Event>() }),
+            constants: vec![],
+            error: Some(PalletErrorMetadata { ty: meta_type::<archive_pallet_archive::Error>() }),
+            index: constants::ARCHIVE_INDEX,
         },
     ];
     pallets.sort_by_key(|p| p.index);

@@ -120,6 +120,7 @@ pub fn event_view(event: &RuntimeEvent) -> View {
         RuntimeEvent::Identity(e) => debug_view("Identity", e),
         RuntimeEvent::Governance(e) => debug_view("Governance", e),
         RuntimeEvent::Staking(e) => debug_view("Staking", e),
+        RuntimeEvent::Archive(e) => debug_view("Archive", e),
     }
 }
 
@@ -131,6 +132,7 @@ pub fn call_view(call: &RuntimeCall) -> View {
         RuntimeCall::Identity(c) => debug_view("Identity", c),
         RuntimeCall::Governance(c) => debug_view("Governance", c),
         RuntimeCall::Staking(c) => debug_view("Staking", c),
+        RuntimeCall::Archive(c) => debug_view("Archive", c),
     }
 }
 

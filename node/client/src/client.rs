@@ -274,6 +274,18 @@ impl Client {
         self.validators_in(&header)
     }
 
+    /// The validator set after block `at` with its id (`Session.SetId`: how many times the set
+    /// changed since genesis).
+    ///
+    /// # Errors
+    /// As [`Client::validators_at`].
+    pub fn validator_set_at(&self, at: &H256) -> Result<(u64, Vec<AccountId20>), Error> {
+        let header = self.db.header(at)?.ok_or(Error::UnknownBlock { hash: *at })?;
+        let raw = self.db.state(&header.state_root).get(&archive_pallet_session::SetId::key())?;
+        let id: u64 = raw.and_then(|r| parity_scale_codec::Decode::decode(&mut &r[..]).ok()).unwrap_or(0);
+        Ok((id, self.validators_in(&header)?))
+    }
+
     fn validators_in(&self, header: &Header) -> Result<Vec<AccountId20>, Error> {
         let raw = self.db.state(&header.state_root).get(&archive_pallet_session::Validators::key())?;
         let set: Vec<AccountId20> =

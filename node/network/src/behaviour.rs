@@ -19,6 +19,7 @@ use libp2p::{
 use crate::{
     codec::ScaleCodec,
     config::NetworkConfig,
+    content::{ContentRequest, ContentResponse, CONTENT_ENVELOPE_BYTES},
     error::Error,
     gate::PeerGate,
     types::{Status, SyncBlock, SyncRequest},
@@ -26,7 +27,7 @@ use crate::{
 
 /// Identify protocol version: the protocol family, independent of the chain.
 pub(crate) const IDENTIFY_PROTOCOL_VERSION: &str = "/archivechain/1.0.0";
-/// Largest status or sync request frame; both encode to about a hundred bytes.
+/// Largest status, sync or content request frame; each encodes to about a hundred bytes.
 pub(crate) const MAX_SMALL_FRAME_BYTES: usize = 1024;
 /// Room left in `max_message_bytes` for gossipsub's envelope (source, seqno, signature, key, topic).
 pub(crate) const GOSSIP_ENVELOPE_BYTES: usize = 1024;
@@ -34,6 +35,13 @@ pub(crate) const GOSSIP_ENVELOPE_BYTES: usize = 1024;
 const STATUS_TIMEOUT: Duration = Duration::from_secs(10);
 /// Timeout of a sync request (up to `max_message_bytes` on a slow link).
 const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
+/// Timeout of a content request (up to `max_content_bytes` on a slow link); it is also the
+/// per-peer timeout of [`NetworkHandle::fetch_content`](crate::NetworkHandle::fetch_content).
+const CONTENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Concurrent content streams per connection (both directions): each may hold an answer of up
+/// to `max_content_bytes`, so this bounds the memory one peer can pin, unlike the small sync
+/// answers.
+const MAX_CONCURRENT_CONTENT_STREAMS: usize = 8;
 /// Gossipsub heartbeat: mesh maintenance and lazy gossip (IHAVE) happen this often.
 const GOSSIP_HEARTBEAT: Duration = Duration::from_secs(1);
 /// First heartbeat soon after start, so a fresh node joins the mesh quickly.
@@ -63,6 +71,7 @@ pub(crate) struct Protocols {
     pub(crate) kad: StreamProtocol,
     pub(crate) sync: StreamProtocol,
     pub(crate) status: StreamProtocol,
+    pub(crate) content: StreamProtocol,
     pub(crate) blocks: IdentTopic,
     pub(crate) txs: IdentTopic,
     pub(crate) votes: IdentTopic,
@@ -79,6 +88,7 @@ impl Protocols {
             kad: proto("kad/1")?,
             sync: proto("sync/1")?,
             status: proto("status/1")?,
+            content: proto("content/1")?,
             blocks: IdentTopic::new(format!("archivechain/{g8}/blocks")),
             txs: IdentTopic::new(format!("archivechain/{g8}/txs")),
             votes: IdentTopic::new(format!("archivechain/{g8}/votes")),
@@ -102,6 +112,7 @@ impl Protocols {
 
 pub(crate) type StatusBehaviour = request_response::Behaviour<ScaleCodec<Status, Status>>;
 pub(crate) type SyncBehaviour = request_response::Behaviour<ScaleCodec<SyncRequest, Vec<SyncBlock>>>;
+pub(crate) type ContentBehaviour = request_response::Behaviour<ScaleCodec<ContentRequest, ContentResponse>>;
 pub(crate) type Gossip = gossipsub::Behaviour<IdentityTransform, WhitelistSubscriptionFilter>;
 
 /// Everything the swarm runs. The gate and the connection limits come first so refused
@@ -115,6 +126,7 @@ pub(crate) struct Behaviour {
     pub(crate) gossipsub: Gossip,
     pub(crate) status: StatusBehaviour,
     pub(crate) sync: SyncBehaviour,
+    pub(crate) content: ContentBehaviour,
 }
 
 impl Behaviour {
@@ -173,6 +185,13 @@ impl Behaviour {
                 .with_request_timeout(SYNC_TIMEOUT)
                 .with_max_concurrent_streams(MAX_CONCURRENT_STREAMS),
         );
+        let content = request_response::Behaviour::with_codec(
+            ScaleCodec::new(MAX_SMALL_FRAME_BYTES, config.max_content_bytes + CONTENT_ENVELOPE_BYTES),
+            [(protocols.content.clone(), ProtocolSupport::Full)],
+            request_response::Config::default()
+                .with_request_timeout(CONTENT_TIMEOUT)
+                .with_max_concurrent_streams(MAX_CONCURRENT_CONTENT_STREAMS),
+        );
 
         Ok(Behaviour {
             gate: PeerGate::new(config.max_peers, config.reserved_only),
@@ -187,6 +206,7 @@ impl Behaviour {
             gossipsub,
             status,
             sync,
+            content,
         })
     }
 }

@@ -14,7 +14,8 @@ pub const DEFAULT_MAX_PEERS: usize = 50;
 /// Default largest message (gossip or request-response frame), in bytes: 8 MiB holds a full
 /// block of the largest size the runtime allows with room to spare.
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
-/// Default number of requests (sync and status) a peer may send per second.
+/// Default number of requests a peer may send per second: status and sync together, and
+/// content requests separately.
 pub const DEFAULT_MAX_REQUESTS_PER_PEER_PER_SEC: u32 = 20;
 /// Default time a misbehaving peer stays banned.
 pub const DEFAULT_BAN_DURATION: Duration = Duration::from_secs(5 * 60);
@@ -23,6 +24,15 @@ pub const DEFAULT_BAN_DURATION: Duration = Duration::from_secs(5 * 60);
 pub const MIN_MESSAGE_BYTES: usize = 64 * 1024;
 /// Largest accepted `max_message_bytes` (64 MiB): a bigger frame is a memory hazard, not a block.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+/// Default largest archived record served or fetched by content exchange, in bytes: 16 MiB
+/// holds the large majority of WARC records (pages, images, scripts); bigger captures (video)
+/// are not exchanged whole.
+pub const DEFAULT_MAX_CONTENT_BYTES: usize = 16 * 1024 * 1024;
+/// Smallest accepted `max_content_bytes`: below this most HTML captures would not fit.
+pub const MIN_CONTENT_BYTES: usize = 64 * 1024;
+/// Largest accepted `max_content_bytes` (64 MiB): each serving job and each in-flight answer
+/// may hold this much memory.
+pub const MAX_CONTENT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Configuration of the peer-to-peer layer. Build it with [`NetworkConfig::new`] and adjust the
 /// public fields; [`build`](crate::build) calls [`NetworkConfig::validate`].
@@ -45,10 +55,16 @@ pub struct NetworkConfig {
     /// Genesis hash of our chain: names the protocols and topics, and a peer whose status
     /// carries another one is disconnected and banned.
     pub genesis_hash: H256,
-    /// Largest gossip message and request-response frame, in bytes.
+    /// Largest gossip message and request-response frame, in bytes (content exchange has its
+    /// own limit, `max_content_bytes`).
     pub max_message_bytes: usize,
-    /// Requests (sync and status) a peer may send per second; the excess is dropped and a
-    /// peer that keeps sending twice the limit is banned.
+    /// Largest archived record, in bytes, that content exchange serves or accepts. The codec
+    /// refuses a content answer frame above it (plus a few bytes of envelope) before reading
+    /// it, on both sides.
+    pub max_content_bytes: usize,
+    /// Requests a peer may send per second, counted separately for status and sync together
+    /// and for content requests; the excess is dropped and a peer that sends twice the limit
+    /// within a second is banned.
     pub max_requests_per_peer_per_sec: u32,
     /// How long a reported peer stays banned.
     pub ban_duration: Duration,
@@ -56,7 +72,7 @@ pub struct NetworkConfig {
 
 impl NetworkConfig {
     /// A configuration with the defaults: all IPv4 interfaces, port [`DEFAULT_PORT`], no boot
-    /// nodes, [`DEFAULT_MAX_PEERS`], [`DEFAULT_MAX_MESSAGE_BYTES`],
+    /// nodes, [`DEFAULT_MAX_PEERS`], [`DEFAULT_MAX_MESSAGE_BYTES`], [`DEFAULT_MAX_CONTENT_BYTES`],
     /// [`DEFAULT_MAX_REQUESTS_PER_PEER_PER_SEC`] and [`DEFAULT_BAN_DURATION`].
     pub fn new(node_key_file: PathBuf, genesis_hash: H256) -> Self {
         NetworkConfig {
@@ -68,6 +84,7 @@ impl NetworkConfig {
             max_peers: DEFAULT_MAX_PEERS,
             genesis_hash,
             max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+            max_content_bytes: DEFAULT_MAX_CONTENT_BYTES,
             max_requests_per_peer_per_sec: DEFAULT_MAX_REQUESTS_PER_PEER_PER_SEC,
             ban_duration: DEFAULT_BAN_DURATION,
         }
@@ -77,7 +94,8 @@ impl NetworkConfig {
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a zero peer or rate limit, a message limit outside
-    /// [`MIN_MESSAGE_BYTES`]..=[`MAX_MESSAGE_BYTES`] or a zero ban; [`Error::InvalidAddress`]
+    /// [`MIN_MESSAGE_BYTES`]..=[`MAX_MESSAGE_BYTES`], a content limit outside
+    /// [`MIN_CONTENT_BYTES`]..=[`MAX_CONTENT_BYTES`] or a zero ban; [`Error::InvalidAddress`]
     /// for a boot node that is not a multiaddr ending in `/p2p/<peer id>`.
     pub fn validate(&self) -> Result<(), Error> {
         let invalid = |field, reason: &str| Err(Error::InvalidConfig { field, reason: reason.to_string() });
@@ -88,6 +106,12 @@ impl NetworkConfig {
             return Err(Error::InvalidConfig {
                 field: "max_message_bytes",
                 reason: format!("must be between {MIN_MESSAGE_BYTES} and {MAX_MESSAGE_BYTES}"),
+            });
+        }
+        if !(MIN_CONTENT_BYTES..=MAX_CONTENT_BYTES).contains(&self.max_content_bytes) {
+            return Err(Error::InvalidConfig {
+                field: "max_content_bytes",
+                reason: format!("must be between {MIN_CONTENT_BYTES} and {MAX_CONTENT_BYTES}"),
             });
         }
         if self.max_requests_per_peer_per_sec == 0 {
@@ -151,6 +175,11 @@ mod tests {
         let mut c = config();
         c.max_message_bytes = 1024;
         assert!(matches!(c.validate(), Err(Error::InvalidConfig { field: "max_message_bytes", .. })));
+        for bad in [MIN_CONTENT_BYTES - 1, MAX_CONTENT_BYTES + 1] {
+            let mut c = config();
+            c.max_content_bytes = bad;
+            assert!(matches!(c.validate(), Err(Error::InvalidConfig { field: "max_content_bytes", .. })), "{bad}");
+        }
         let mut c = config();
         c.max_requests_per_peer_per_sec = 0;
         assert!(c.validate().is_err());

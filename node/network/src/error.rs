@@ -71,6 +71,23 @@ pub enum Error {
         /// What is wrong with the answer.
         reason: String,
     },
+    /// [`NetworkHandle::fetch_content`](crate::NetworkHandle::fetch_content) found no peer
+    /// that served the record with bytes passing the caller's check.
+    #[error(
+        "content {hash} unavailable: asked {asked} peers ({missing} did not have it, {failed} failed, {invalid} served wrong bytes)"
+    )]
+    ContentUnavailable {
+        /// The content hash, hex.
+        hash: String,
+        /// Peers asked (at most the attempt limit).
+        asked: usize,
+        /// Peers that answered that they do not have it (within the size asked for).
+        missing: usize,
+        /// Requests that failed: timeout, disconnection, overload, oversized or invalid answer.
+        failed: usize,
+        /// Peers whose bytes failed the check; each has been reported.
+        invalid: usize,
+    },
     /// The worker's command queue is full (it is far behind); the command was dropped.
     #[error("the network worker is overloaded; command dropped")]
     Overloaded,

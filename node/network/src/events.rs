@@ -1,5 +1,6 @@
 //! How the worker reacts to swarm and protocol events: connections, identify, kademlia,
-//! gossip validation, the status handshake and block sync (both directions).
+//! gossip validation, the status handshake and block sync (both directions). Content exchange
+//! has its own module, `content.rs`.
 
 use std::time::Instant;
 
@@ -43,6 +44,7 @@ impl NetworkWorker {
                 tracing::debug!(peer = %peer_id, cause = ?cause, remaining = num_established, "connection closed");
                 if num_established == 0 {
                     self.rate.forget(&peer_id);
+                    self.content_rate.forget(&peer_id);
                     if self.peers.remove(&peer_id).is_some_and(|p| p.status.is_some()) {
                         self.shared.write().peers.remove(&peer_id);
                         tracing::info!(peer = %peer_id, "peer disconnected");
@@ -101,6 +103,7 @@ impl NetworkWorker {
             BehaviourEvent::Gossipsub(_) => {}
             BehaviourEvent::Status(event) => self.on_status_event(event),
             BehaviourEvent::Sync(event) => self.on_sync_event(event),
+            BehaviourEvent::Content(event) => self.on_content_event(event),
         }
     }
 
@@ -152,8 +155,13 @@ impl NetworkWorker {
         }
     }
 
-    /// Applies the rate limit to one inbound request; `false` means drop it.
+    /// Applies the rate limit to one inbound request; `false` means drop it. A banned peer's
+    /// requests still in flight while its connections close are dropped too (its rate window
+    /// was forgotten with the ban, so the limiter alone would let them through).
     fn admit_request(&mut self, peer: PeerId) -> bool {
+        if self.swarm.behaviour().gate.is_banned(&peer) {
+            return false;
+        }
         match self.rate.check(peer, Instant::now()) {
             Verdict::Allow => true,
             Verdict::Drop => {
@@ -214,7 +222,7 @@ impl NetworkWorker {
         }
     }
 
-    fn on_inbound_failure(&mut self, peer: PeerId, error: InboundFailure, protocol: &str) {
+    pub(crate) fn on_inbound_failure(&mut self, peer: PeerId, error: InboundFailure, protocol: &str) {
         match &error {
             InboundFailure::Io(e) if frame_error(e).is_some() => {
                 self.ban(peer, &format!("malformed {protocol} request: {e}"));

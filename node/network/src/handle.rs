@@ -9,6 +9,7 @@ use archive_primitives::{BlockNumber, H256};
 use libp2p::{multiaddr::Protocol, Multiaddr, PeerId};
 use parity_scale_codec::Encode;
 use parking_lot::RwLock;
+use rand::seq::SliceRandom;
 use tokio::sync::{
     mpsc::{self, error::TrySendError},
     oneshot,
@@ -17,9 +18,14 @@ use tokio::sync::{
 use crate::{
     behaviour::{GossipKind, GOSSIP_ENVELOPE_BYTES},
     config::{parse_peer_addr, parse_peer_id},
+    content::ContentRequest,
     error::Error,
     types::{ConnectedPeer, Status, SyncBlock, SyncRequest, MAX_BLOCKS_PER_REQUEST},
 };
+
+/// Peers [`NetworkHandle::fetch_content`] asks for one record, at most: enough to get past a
+/// few liars and peers that lack it, without sweeping a large peer set for every miss.
+pub const MAX_FETCH_ATTEMPTS: usize = 8;
 
 /// What the worker publishes for synchronous readers.
 #[derive(Debug, Default)]
@@ -36,6 +42,7 @@ pub(crate) struct Shared {
 pub(crate) enum Command {
     Publish { kind: GossipKind, data: Vec<u8> },
     RequestBlocks { peer: PeerId, request: SyncRequest, reply: oneshot::Sender<Result<Vec<SyncBlock>, Error>> },
+    RequestContent { peer: PeerId, request: ContentRequest, reply: oneshot::Sender<Result<Option<Vec<u8>>, Error>> },
     Report { peer: PeerId, reason: String },
     AddReserved { peer: PeerId, addr: Multiaddr, reply: oneshot::Sender<Result<(), Error>> },
     RemoveReserved { peer: PeerId },
@@ -48,6 +55,7 @@ pub(crate) enum Command {
 pub struct NetworkHandle {
     local_peer_id: PeerId,
     max_gossip_bytes: usize,
+    max_content_bytes: u32,
     commands: mpsc::Sender<Command>,
     shared: Arc<RwLock<Shared>>,
 }
@@ -62,12 +70,14 @@ impl NetworkHandle {
     pub(crate) fn new(
         local_peer_id: PeerId,
         max_message_bytes: usize,
+        max_content_bytes: usize,
         commands: mpsc::Sender<Command>,
         shared: Arc<RwLock<Shared>>,
     ) -> Self {
         NetworkHandle {
             local_peer_id,
             max_gossip_bytes: max_message_bytes.saturating_sub(GOSSIP_ENVELOPE_BYTES),
+            max_content_bytes: u32::try_from(max_content_bytes).unwrap_or(u32::MAX),
             commands,
             shared,
         }
@@ -163,6 +173,99 @@ impl NetworkHandle {
         let request = SyncRequest { from: 0, max: 1, by_hash: Some(hash) };
         self.commands.send(Command::RequestBlocks { peer, request, reply }).await.map_err(|_| Error::WorkerStopped)?;
         Ok(answer.await.map_err(|_| Error::WorkerStopped)??.into_iter().next())
+    }
+
+    /// Asks `peer` for the archived record whose content hash is `hash`, if it is at most
+    /// `max_bytes` long (capped at [`NetworkConfig::max_content_bytes`](crate::NetworkConfig::max_content_bytes)).
+    /// `Ok(None)`: the peer does not have it, or not within `max_bytes`. The bytes are NOT
+    /// checked against the hash: re-hash them, and [`report`](Self::report) a peer whose bytes
+    /// do not match (or use [`fetch_content`](Self::fetch_content), which does both).
+    ///
+    /// # Errors
+    /// [`Error::Request`] if the peer is not connected, times out (30 s), drops the request
+    /// (overloaded, rate-limited) or its answer frame is over our limit;
+    /// [`Error::InvalidResponse`] for an answer longer than `max_bytes` or undecodable (the peer
+    /// is then banned); [`Error::WorkerStopped`] if the worker is gone.
+    pub async fn request_content(
+        &self,
+        peer: PeerId,
+        hash: [u8; 32],
+        max_bytes: u32,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let request = ContentRequest { hash, max_bytes: max_bytes.min(self.max_content_bytes) };
+        self.send_content_request(peer, request).await
+    }
+
+    /// [`request_content`](Self::request_content) without capping `max_bytes` at our own limit,
+    /// so a peer may answer with more than our codec accepts (tests only).
+    #[cfg(test)]
+    pub(crate) async fn request_content_uncapped(
+        &self,
+        peer: PeerId,
+        hash: [u8; 32],
+        max_bytes: u32,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        self.send_content_request(peer, ContentRequest { hash, max_bytes }).await
+    }
+
+    async fn send_content_request(&self, peer: PeerId, request: ContentRequest) -> Result<Option<Vec<u8>>, Error> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(Command::RequestContent { peer, request, reply }).await.map_err(|_| Error::WorkerStopped)?;
+        answer.await.map_err(|_| Error::WorkerStopped)?
+    }
+
+    /// Fetches the archived record with content hash `hash` from whichever connected peer has
+    /// it: asks peers one after another, in random order, at most [`MAX_FETCH_ATTEMPTS`] of
+    /// them, each with the request timeout (30 s), until one returns bytes for which `verify`
+    /// (the caller's re-hash, run on the calling task) holds. A peer whose bytes fail `verify`
+    /// is reported (banned: serving bytes that do not match the hash is misbehaviour); a peer
+    /// that does not have the record, or fails to answer, is not.
+    ///
+    /// # Errors
+    /// [`Error::ContentUnavailable`] if no peer asked served passing bytes (including when no
+    /// peer is connected); [`Error::WorkerStopped`] if the worker is gone.
+    pub async fn fetch_content(
+        &self,
+        hash: [u8; 32],
+        max_bytes: u32,
+        verify: impl Fn(&[u8]) -> bool + Send + Sync,
+    ) -> Result<(PeerId, Vec<u8>), Error> {
+        let mut peers: Vec<PeerId> = self.shared.read().peers.keys().copied().collect();
+        peers.shuffle(&mut rand::thread_rng());
+        self.fetch_content_from(peers, hash, max_bytes, verify).await
+    }
+
+    /// [`fetch_content`](Self::fetch_content) asking `peers` in the given order.
+    pub(crate) async fn fetch_content_from(
+        &self,
+        peers: Vec<PeerId>,
+        hash: [u8; 32],
+        max_bytes: u32,
+        verify: impl Fn(&[u8]) -> bool + Send + Sync,
+    ) -> Result<(PeerId, Vec<u8>), Error> {
+        let hex_hash = hex::encode(hash);
+        let (mut asked, mut missing, mut failed, mut invalid) = (0, 0, 0, 0);
+        for peer in peers.into_iter().take(MAX_FETCH_ATTEMPTS) {
+            asked += 1;
+            match self.request_content(peer, hash, max_bytes).await {
+                Ok(Some(bytes)) if verify(&bytes) => {
+                    tracing::debug!(peer = %peer, hash = %hex_hash, bytes = bytes.len(), "content fetched");
+                    return Ok((peer, bytes));
+                }
+                Ok(Some(bytes)) => {
+                    invalid += 1;
+                    tracing::warn!(peer = %peer, hash = %hex_hash, bytes = bytes.len(), "content does not match its hash");
+                    self.report(peer, &format!("served content that does not match hash {hex_hash}"));
+                }
+                Ok(None) => missing += 1,
+                Err(Error::WorkerStopped) => return Err(Error::WorkerStopped),
+                Err(e) => {
+                    failed += 1;
+                    tracing::debug!(peer = %peer, hash = %hex_hash, error = %e, "content request failed; trying another peer");
+                }
+            }
+        }
+        Err(Error::ContentUnavailable { hash: hex_hash, asked, missing, failed, invalid })
     }
 
     /// Reports misbehaviour: the peer is disconnected and banned for the configured

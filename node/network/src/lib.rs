@@ -3,12 +3,15 @@
 //! # What it owns
 //! The libp2p swarm and everything about peers: the node key and peer id, listening and
 //! dialling, discovery (identify + kademlia from boot nodes), the status handshake, gossip of
-//! blocks, transactions and finality votes, block sync requests in both directions, bans, the
-//! peer limit, reserved peers and per-peer request rate limits. It is the only crate that links
-//! libp2p; callers see [`PeerId`] (re-exported) and the types below. It does not own the chain:
-//! it reads blocks through [`BlockProvider`] and hands what it receives to the node as
-//! [`NetworkEvent`]s, undecided (importing, validating and choosing whom to sync from is the
-//! node's job; it calls [`NetworkHandle::report`] on peers that send invalid data).
+//! blocks, transactions and finality votes, block sync requests in both directions, content
+//! exchange (archived records fetched by content hash, in both directions), bans, the peer
+//! limit, reserved peers and per-peer request rate limits. It is the only crate that links
+//! libp2p; callers see [`PeerId`] (re-exported) and the types below. It does not own the chain
+//! or the archive: it reads blocks and records through [`BlockProvider`] and hands what it
+//! receives to the node as [`NetworkEvent`]s, undecided (importing, validating and choosing
+//! whom to sync from is the node's job; it calls [`NetworkHandle::report`] on peers that send
+//! invalid data). Fetched records come back to the caller of
+//! [`NetworkHandle::fetch_content`], checked by the caller's own re-hash.
 //!
 //! # Data flow
 //! [`build`] loads (or creates) the node key, composes the behaviours and starts listening; it
@@ -22,6 +25,7 @@
 //! | kademlia | `/archivechain/<g8>/kad/1` | discovery only (no records stored) |
 //! | status | `/archivechain/<g8>/status/1` | SCALE [`Status`] both ways, on connect |
 //! | sync | `/archivechain/<g8>/sync/1` | SCALE [`SyncRequest`] → SCALE `Vec<SyncBlock>` |
+//! | content | `/archivechain/<g8>/content/1` | SCALE [`ContentRequest`] → SCALE [`ContentResponse`] |
 //! | gossipsub | `archivechain/<g8>/{blocks,txs,votes}` | SCALE [`SyncBlock`], opaque tx, opaque vote |
 //!
 //! `<g8>` is the first 8 hex digits of the genesis hash, so nodes of different chains do not
@@ -30,21 +34,28 @@
 //!
 //! # Guarantees
 //! - Nothing received can panic the node: every frame is length-prefixed and refused above its
-//!   cap before it is read (status and sync requests 1 KiB, responses and gossip
-//!   `max_message_bytes`), and SCALE must decode exactly.
+//!   cap before it is read (status, sync and content requests 1 KiB, sync responses and gossip
+//!   `max_message_bytes`, content responses `max_content_bytes` plus 16 bytes of envelope),
+//!   and SCALE must decode exactly.
 //! - Gossip is signed (strict validation) and validated before it is forwarded: an undecodable
 //!   block or an empty message is rejected and its sender banned for `ban_duration`.
 //! - A banned peer's connections are closed and refused in both directions until the ban ends;
 //!   so are all connections while [`NetworkHandle::disconnect_all_and_block`] is on.
 //! - Sync answers are checked (at most `max` blocks, consecutive from `from`); serving reads the
 //!   provider on a blocking thread, at most 8 at once, trimmed to `max_message_bytes`.
+//! - Content answers are checked (at most the `max_bytes` asked for, else the sender is banned);
+//!   the network never hashes: [`NetworkHandle::fetch_content`] runs the caller's check and
+//!   reports a peer whose bytes fail it. Serving reads the provider on a blocking thread, at
+//!   most 4 at once (more requests are dropped unanswered); a record over the requester's
+//!   `max_bytes` or our `max_content_bytes` is answered as not found.
 //! - A peer sending more than `max_requests_per_peer_per_sec` requests has the excess dropped;
-//!   at twice the limit within a second it is banned.
+//!   at twice the limit within a second it is banned. Content requests are counted apart from
+//!   status and sync requests, each against that limit.
 //! - The worker never blocks on its consumer: events queue up (gossip events beyond 4096 are
 //!   dropped with a warning; peer events never are).
 //! - Long-lived tasks: only the worker future, which the caller spawns. libp2p runs each
 //!   connection as a task on the current tokio runtime, ending with the connection; serving a
-//!   sync request is a short blocking task.
+//!   sync or content request is a short blocking task.
 //!
 //! # Example
 //! ```no_run
@@ -66,10 +77,22 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! An attesting node fetches an archived record by its content hash and re-hashes it:
+//! ```no_run
+//! # fn sha256(_: &[u8]) -> [u8; 32] { [0; 32] }
+//! # async fn example(handle: archive_network::NetworkHandle, hash: [u8; 32]) -> Result<(), archive_network::Error> {
+//! let max = archive_network::DEFAULT_MAX_CONTENT_BYTES as u32;
+//! let (peer, record) = handle.fetch_content(hash, max, |bytes| sha256(bytes) == hash).await?;
+//! println!("{} bytes from {peer}", record.len()); // a peer that served wrong bytes is banned
+//! # Ok(())
+//! # }
+//! ```
 
 mod behaviour;
 mod codec;
 mod config;
+mod content;
 mod error;
 mod events;
 mod gate;
@@ -94,11 +117,13 @@ use parking_lot::RwLock;
 use tokio::sync::mpsc;
 
 pub use config::{
-    NetworkConfig, DEFAULT_BAN_DURATION, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_PEERS,
-    DEFAULT_MAX_REQUESTS_PER_PEER_PER_SEC, DEFAULT_PORT, MAX_MESSAGE_BYTES, MIN_MESSAGE_BYTES,
+    NetworkConfig, DEFAULT_BAN_DURATION, DEFAULT_MAX_CONTENT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_PEERS,
+    DEFAULT_MAX_REQUESTS_PER_PEER_PER_SEC, DEFAULT_PORT, MAX_CONTENT_BYTES, MAX_MESSAGE_BYTES, MIN_CONTENT_BYTES,
+    MIN_MESSAGE_BYTES,
 };
+pub use content::{ContentRequest, ContentResponse};
 pub use error::Error;
-pub use handle::NetworkHandle;
+pub use handle::{NetworkHandle, MAX_FETCH_ATTEMPTS};
 pub use libp2p::PeerId;
 pub use node_key::node_key_peer_id;
 pub use types::{
@@ -165,7 +190,13 @@ pub fn build(
     let (command_tx, command_rx) = mpsc::channel(COMMAND_CHANNEL);
     let (event_tx, event_rx) = mpsc::channel(EVENT_CHANNEL);
     let shared = Arc::new(RwLock::new(Shared::default()));
-    let handle = NetworkHandle::new(local_peer_id, config.max_message_bytes, command_tx, shared.clone());
+    let handle = NetworkHandle::new(
+        local_peer_id,
+        config.max_message_bytes,
+        config.max_content_bytes,
+        command_tx,
+        shared.clone(),
+    );
     let worker = NetworkWorker {
         swarm,
         protocols,
@@ -173,6 +204,7 @@ pub fn build(
         genesis: config.genesis_hash,
         ban_duration: config.ban_duration,
         max_message_bytes: config.max_message_bytes,
+        max_content_bytes: config.max_content_bytes,
         commands: command_rx,
         events: event_tx,
         pending_events: VecDeque::new(),
@@ -185,6 +217,9 @@ pub fn build(
         sync_requests: HashMap::new(),
         serving: FuturesUnordered::new(),
         rate: RateLimiter::new(config.max_requests_per_peer_per_sec),
+        content_requests: HashMap::new(),
+        content_serving: FuturesUnordered::new(),
+        content_rate: RateLimiter::new(config.max_requests_per_peer_per_sec),
         ticks: 0,
     };
     Ok((handle, worker, event_rx))

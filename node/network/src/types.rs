@@ -1,5 +1,5 @@
 //! What the network carries and reports: [`Status`], [`SyncBlock`], [`NetworkEvent`], and the
-//! [`BlockProvider`] seam through which it reads the chain.
+//! [`BlockProvider`] seam through which it reads the chain and the archived records it serves.
 
 use archive_primitives::{Block, BlockNumber, H256};
 use libp2p::PeerId;
@@ -48,8 +48,8 @@ pub struct SyncRequest {
     pub by_hash: Option<H256>,
 }
 
-/// How the network reads the local chain. Implemented by the service over the client; tests
-/// use an in-memory chain.
+/// How the network reads the local chain and the archived records it serves. Implemented by
+/// the service over the client; tests use an in-memory chain.
 pub trait BlockProvider: Send + Sync + 'static {
     /// Our current status. Called when a peer connects; must be cheap.
     fn status(&self) -> Status;
@@ -59,6 +59,16 @@ pub trait BlockProvider: Send + Sync + 'static {
     fn blocks(&self, from: BlockNumber, max: u32) -> Vec<SyncBlock>;
     /// The block with `hash` on any branch, if known. Runs on a blocking thread.
     fn block_by_hash(&self, _hash: &H256) -> Option<SyncBlock> {
+        None
+    }
+    /// The archived record (raw WARC record bytes) whose content hash is `hash`, if it is held
+    /// and at most `max_bytes` long (already capped at
+    /// [`NetworkConfig::max_content_bytes`](crate::NetworkConfig::max_content_bytes)); a longer
+    /// record may be returned but is then answered as not found. The bytes are served as
+    /// they are: the requester re-hashes them, and serving bytes that do not match the hash
+    /// gets this node banned. Runs on a blocking thread; may read the disk. The default holds
+    /// nothing.
+    fn content(&self, _hash: &[u8; 32], _max_bytes: u32) -> Option<Vec<u8>> {
         None
     }
 }

@@ -1,8 +1,8 @@
 //! [`NetworkWorker`]: the one task that owns the libp2p swarm.
 //!
-//! Its `select!` loop multiplexes swarm events, handle commands, finished block-serving jobs,
-//! delivery of queued [`NetworkEvent`]s and a one-second maintenance tick. Event handling for
-//! the protocols lives in `events.rs`.
+//! Its `select!` loop multiplexes swarm events, handle commands, finished block- and
+//! content-serving jobs, delivery of queued [`NetworkEvent`]s and a one-second maintenance
+//! tick. Event handling for the protocols lives in `events.rs` and `content.rs`.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::{
     behaviour::{Behaviour, Protocols},
+    content::{ContentJob, PendingContent},
     error::Error,
     handle::{Command, Shared},
     rate_limit::RateLimiter,
@@ -69,6 +70,7 @@ pub struct NetworkWorker {
     pub(crate) genesis: H256,
     pub(crate) ban_duration: Duration,
     pub(crate) max_message_bytes: usize,
+    pub(crate) max_content_bytes: usize,
     pub(crate) commands: mpsc::Receiver<Command>,
     pub(crate) events: mpsc::Sender<NetworkEvent>,
     pub(crate) pending_events: VecDeque<NetworkEvent>,
@@ -82,6 +84,11 @@ pub struct NetworkWorker {
     pub(crate) sync_requests: HashMap<OutboundRequestId, PendingSync>,
     pub(crate) serving: FuturesUnordered<ServeJob>,
     pub(crate) rate: RateLimiter,
+    pub(crate) content_requests: HashMap<OutboundRequestId, PendingContent>,
+    pub(crate) content_serving: FuturesUnordered<ContentJob>,
+    /// Content requests are rate-limited apart from status and sync, so fetching records does
+    /// not eat a peer's sync budget (and the reverse).
+    pub(crate) content_rate: RateLimiter,
     pub(crate) ticks: u64,
 }
 
@@ -108,6 +115,9 @@ impl NetworkWorker {
                 },
                 Some((peer, request, channel, blocks)) = self.serving.next(), if !self.serving.is_empty() => {
                     self.finish_serving(peer, request, channel, blocks);
+                }
+                Some(served) = self.content_serving.next(), if !self.content_serving.is_empty() => {
+                    self.finish_serving_content(served);
                 }
                 permit = events.reserve(), if !self.pending_events.is_empty() => match permit {
                     Ok(permit) => {
@@ -187,6 +197,9 @@ impl NetworkWorker {
                 tracing::debug!(peer = %peer, from = request.from, max = request.max, "requesting blocks");
                 self.sync_requests.insert(id, PendingSync { peer, request, reply });
             }
+            Command::RequestContent { peer, request, reply } => {
+                self.request_content(PendingContent { peer, request, reply });
+            }
             Command::Report { peer, reason } => self.ban(peer, &reason),
             Command::AddReserved { peer, addr, reply } => {
                 self.reserved.insert(peer, addr.clone());
@@ -235,6 +248,7 @@ impl NetworkWorker {
         behaviour.gate.ban(peer, until);
         behaviour.kad.remove_peer(&peer);
         self.rate.forget(&peer);
+        self.content_rate.forget(&peer);
         self.shared.write().banned = self.swarm.behaviour().gate.banned_peers();
     }
 
@@ -281,6 +295,7 @@ impl NetworkWorker {
             self.shared.write().banned = self.swarm.behaviour().gate.banned_peers();
         }
         self.rate.prune(now);
+        self.content_rate.prune(now);
         if self.ticks.is_multiple_of(RECONNECT_EVERY_TICKS) {
             self.reconnect(false);
         }

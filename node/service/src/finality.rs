@@ -71,6 +71,24 @@ pub(crate) fn finalizing_set(client: &Client, at: &H256) -> Option<ValidatorSet>
     client.validators_at(at).ok().and_then(|v| ValidatorSet::new(v).ok())
 }
 
+/// [`finalizing_set`] with its set id (`Session.SetId`).
+fn finalizing_set_with_id(client: &Client, at: &H256) -> Option<(u64, ValidatorSet)> {
+    let (id, v) = client.validator_set_at(at).ok()?;
+    Some((id, ValidatorSet::new(v).ok()?))
+}
+
+/// The first finality round of set `set_id`: rounds of set `s` are `s << 32` and up (set 0
+/// starts at 1), the same on every node, and never shared by two sets, so a validator in both
+/// sets cannot appear to sign two votes in one round.
+pub(crate) fn first_round(set_id: u64) -> u64 {
+    (set_id << 32).max(1)
+}
+
+/// Whether `round` belongs to set `set_id`.
+fn round_of_set(round: u64, set_id: u64) -> bool {
+    round >> 32 == set_id
+}
+
 impl FinalityHandle {
     /// Checks a vote's form and signature and queues it for counting. The gossip message is
     /// SCALE `(SignedVote, sent_at_ms: u64)`.
@@ -130,12 +148,12 @@ impl FinalityHandle {
             .ok()
             .flatten()
             .ok_or_else(|| JustificationCheck::NotYetVerifiable(format!("block {hash} is not imported yet")))?;
-        let set = finalizing_set(client, &target.parent_hash).ok_or_else(|| {
+        let (set_id, set) = finalizing_set_with_id(client, &target.parent_hash).ok_or_else(|| {
             JustificationCheck::NotYetVerifiable(format!("no validator set for {}", target.parent_hash))
         })?;
         if j.target_number > info.finalized_number {
-            let current = finalizing_set(client, &info.finalized_hash);
-            if current.as_ref() != Some(&set) {
+            let current = finalizing_set_with_id(client, &info.finalized_hash).map(|(id, _)| id);
+            if current != Some(set_id) {
                 return Err(JustificationCheck::NotYetVerifiable(format!(
                     "block #{} is after a validator-set change that is not final yet",
                     j.target_number
@@ -193,13 +211,13 @@ pub(crate) struct FinalityTask {
 
 /// The voter's view: the best chain above the finalized block, up to and including the first
 /// block that changes the validator set (see [`admits`]).
-fn load_tree(client: &Client, set: &ValidatorSet) -> ForkTree {
+fn load_tree(client: &Client, set_id: u64) -> ForkTree {
     let info = client.info();
     let mut tree = ForkTree::new(info.finalized_hash, info.finalized_number);
     for n in info.finalized_number + 1..=info.best_number {
         let Ok(Some(h)) = client.hash_at(n) else { break };
         let Ok(Some(header)) = client.header(&h) else { break };
-        if !admits(client, set, &header.parent_hash) {
+        if !admits(client, set_id, &header.parent_hash) {
             break;
         }
         let _ = tree.insert(h, header.parent_hash, n);
@@ -207,22 +225,22 @@ fn load_tree(client: &Client, set: &ValidatorSet) -> ForkTree {
     tree
 }
 
-/// Whether the voter of `set` may vote on a child of `parent`: only while `parent`'s state
-/// still holds `set`. So a set change in block B caps the old set's votes at B, B is final
+/// Whether the voter of set `set_id` may vote on a child of `parent`: only while `parent`'s
+/// state still holds that set. So a set change in block B caps the old set's votes at B, B is final
 /// before the new set votes, and every block is finalized by the set that sealed it.
-fn admits(client: &Client, set: &ValidatorSet, parent: &H256) -> bool {
-    finalizing_set(client, parent).as_ref() == Some(set)
+fn admits(client: &Client, set_id: u64, parent: &H256) -> bool {
+    client.validator_set_at(parent).is_ok_and(|(id, _)| id == set_id)
 }
 
 impl FinalityTask {
     /// Runs until shutdown: votes each round, counts votes, finalizes.
     pub(crate) async fn run(mut self, net: Option<NetworkHandle>, slot_ms: u64, mut shutdown: watch::Receiver<bool>) {
         let client = self.client.clone();
-        let Some(mut set) = finalizing_set(&client, &client.info().finalized_hash) else {
+        let Some((mut set_id, mut set)) = finalizing_set_with_id(&client, &client.info().finalized_hash) else {
             tracing::error!("no valid validator set after the finalized block; finality disabled");
             return;
         };
-        let mut tree = load_tree(&client, &set);
+        let mut tree = load_tree(&client, set_id);
         let timeout = slot_ms.saturating_mul(2).max(500);
         let saved = client
             .db()
@@ -231,8 +249,15 @@ impl FinalityTask {
             .flatten()
             .and_then(|b| archive_consensus::VoterState::decode(&mut &b[..]).ok());
         let mut voter = match saved {
-            Some(state) => Voter::restore(set.clone(), self.genesis, state, timeout, now_ms()),
-            None => Voter::new(set.clone(), self.genesis, tree.finalized(), 1, timeout, now_ms()),
+            // Saved under the current set: resume (never vote twice in a round).
+            Some(state) if round_of_set(state.round, set_id) => {
+                Voter::restore(set.clone(), self.genesis, state, timeout, now_ms())
+            }
+            // The set changed while the node was down (or no state yet): start the set's rounds.
+            _ if set_id > 0 => {
+                Voter::for_new_set(set.clone(), self.genesis, tree.finalized(), first_round(set_id), timeout, now_ms())
+            }
+            _ => Voter::new(set.clone(), self.genesis, tree.finalized(), 1, timeout, now_ms()),
         };
         let mut imports = client.import_notifications();
         let mut ticker = tokio::time::interval(Duration::from_millis((slot_ms / 4).max(100)));
@@ -252,7 +277,7 @@ impl FinalityTask {
                 _ = shutdown.changed() => break,
                 msg = imports.recv() => match msg {
                     Ok(header) => {
-                        if !admits(&client, &set, &header.parent_hash) {
+                        if !admits(&client, set_id, &header.parent_hash) {
                             continue; // after a set change that is not final yet
                         }
                         let _ = tree.insert(header.hash(), header.parent_hash, header.number);
@@ -261,7 +286,7 @@ impl FinalityTask {
                             self.count(&mut voter, &mut tree, v, &mut pending);
                         }
                     }
-                    Err(RecvError::Lagged(_)) => tree = load_tree(&client, &set),
+                    Err(RecvError::Lagged(_)) => tree = load_tree(&client, set_id),
                     Err(RecvError::Closed) => break,
                 },
                 cmd = self.commands.recv() => match cmd {
@@ -291,19 +316,20 @@ impl FinalityTask {
                 _ = ticker.tick() => {
                     ticks += 1;
                     // A finalized set-change block hands over to the next set.
-                    if let Some(next) = finalizing_set(&client, &client.info().finalized_hash) {
-                        if next != set {
+                    if let Some((next_id, next)) = finalizing_set_with_id(&client, &client.info().finalized_hash) {
+                        if next_id != set_id {
                             let info = client.info();
-                            // After every round this node voted in, so no validator in both sets
-                            // signs two votes in one round.
-                            let round = voter.round().saturating_add(1);
+                            // Every node starts the new set in the same round, one no earlier
+                            // set ever used.
+                            let round = first_round(next_id);
                             tracing::info!(
-                                number = info.finalized_number, round, old = set.len(), new = next.len(),
+                                number = info.finalized_number, set_id = next_id, round, old = set.len(), new = next.len(),
                                 "validator set changed; new finality voter"
                             );
                             set = next;
+                            set_id = next_id;
                             voter = Voter::for_new_set(set.clone(), self.genesis, (info.finalized_hash, info.finalized_number), round, timeout, now_ms());
-                            tree = load_tree(&client, &set);
+                            tree = load_tree(&client, set_id);
                             pending.clear();
                             my_votes.clear();
                             self.save(&voter);

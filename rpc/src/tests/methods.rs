@@ -9,6 +9,11 @@ use super::{call, err, hex, ok, setup};
 /// Every method the server must expose, sorted (what `rpc_methods` returns).
 const EXPECTED_METHODS: &[&str] = &[
     "account_nextIndex",
+    "archive_captures",
+    "archive_content",
+    "archive_search",
+    "archive_suggest",
+    "archive_verify",
     "author_hasKey",
     "author_hasSessionKeys",
     "author_insertKey",

@@ -68,7 +68,8 @@ fn metadata_is_v14_with_the_paths_clients_key_on() {
             ("Balances", 10),
             ("Identity", 20),
             ("Staking", 30),
-            ("Governance", 40)
+            ("Governance", 40),
+            ("Archive", 50)
         ]
     );
     assert_eq!(md.extrinsic.version, 4);
@@ -121,7 +122,7 @@ fn every_listed_call_index_decodes_and_no_other() {
         for c in 0u8..=255 {
             // Calls with a Vec/bool/AccountId first argument: pad enough zero bytes to decode.
             let mut bytes = vec![p, c];
-            bytes.extend([0u8; 64]);
+            bytes.extend([0u8; 1024]);
             let decodes = RuntimeCall::decode(&mut &bytes[..]).is_ok();
             assert_eq!(decodes, crate::metadata::call_exists(p, c), "call index {p}/{c}");
         }

@@ -1,5 +1,6 @@
 //! Multi-node tests over real TCP on 127.0.0.1 (port 0), each node a real worker task.
 
+mod content;
 mod gossip;
 mod misbehaviour;
 mod peers;

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Interoperability check of archive-warc output against the reference Python tools.
+#
+# Builds and runs `cargo run -p archive-warc --example write-sample`, which stores a few
+# captures (identical payloads -> revisit, a gzip-encoded body, non-UTF-8 bodies, a truncated
+# capture, a de-chunked body, a redirect) and exports sample.warc.gz and sample.wacz. Then:
+#   - warcio check -v   on the export and on every store file (digests),
+#   - warcio index      on the export,
+#   - wacz validate -f  on the WACZ,
+#   - cdxj-indexer (pywb's indexer) must produce the same CDXJ lines as our index.cdx and
+#     store index.cdxj, and the records must carry the features above.
+# Any failure exits non-zero.
+#
+# Usage: scripts/warc-check.sh [work-dir]     (default: a temporary directory, removed on exit)
+# Env:   ARCHIVECHAIN_CACHE   cache root (default ~/.cache/archivechain); the Python venv lives
+#                             in $ARCHIVECHAIN_CACHE/warc-venv and is created on first use
+#        CARGO_TARGET_DIR     respected as usual by cargo
+#        WARC_CHECK_WORKSPACE directory to run cargo in (default: the repository root)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORKSPACE="${WARC_CHECK_WORKSPACE:-$ROOT}"
+CACHE="${ARCHIVECHAIN_CACHE:-$HOME/.cache/archivechain}"
+VENV="$CACHE/warc-venv"
+
+fail() {
+    echo "warc-check: FAIL: $*" >&2
+    exit 1
+}
+
+if [ $# -ge 1 ]; then
+    WORK="$1"
+    mkdir -p "$WORK"
+else
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/warc-check.XXXXXX")"
+    trap 'rm -rf "$WORK"' EXIT
+fi
+WORK="$(cd "$WORK" && pwd)"
+
+# 1. Python tools (warcio, wacz; wacz brings cdxj-indexer).
+if [ ! -x "$VENV/bin/python" ]; then
+    mkdir -p "$CACHE"
+    python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import warcio, wacz, cdxj_indexer' 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check warcio wacz
+fi
+PY="$VENV/bin/python"
+echo "warc-check: tools: $("$VENV/bin/pip" list 2>/dev/null | grep -Ei '^(warcio|wacz|cdxj.indexer) ' | tr -s ' ' | paste -sd ',' -)"
+
+# 2. The sample.
+if ! (cd "$WORKSPACE" && cargo run --quiet -p archive-warc --example write-sample -- "$WORK") \
+    >"$WORK/write-sample.log" 2>&1; then
+    cat "$WORK/write-sample.log" >&2
+    fail "write-sample example failed"
+fi
+tail -n 3 "$WORK/write-sample.log"
+cd "$WORK"
+
+# 3. warcio check: digests of every record (revisits are reported as not checked).
+checked=0
+for f in sample.warc.gz store/archive-*.warc.gz; do
+    if ! out="$("$VENV/bin/warcio" check -v "$f" 2>&1)"; then
+        echo "$out" >&2
+        fail "warcio check $f"
+    fi
+    bad="$(echo "$out" | grep -E '^    ' | grep -vE 'digest pass|digest present but not checked \(revisit\)|no digest to check' || true)"
+    [ -z "$bad" ] || { echo "$out" >&2; fail "warcio check $f reported: $bad"; }
+    n="$(echo "$out" | grep -c 'WARC-Record-ID' || true)"
+    pass="$(echo "$out" | grep -c 'digest pass' || true)"
+    echo "warc-check: warcio check -v $f: $n records, $pass digest pass, $((n - pass)) revisit(s) not checked"
+    checked=$((checked + n))
+done
+
+# 4. warcio index.
+"$VENV/bin/warcio" index sample.warc.gz >warcio-index.jsonl || fail "warcio index"
+indexed="$(wc -l <warcio-index.jsonl)"
+[ "$indexed" -gt 0 ] || fail "warcio index found no records"
+echo "warc-check: warcio index sample.warc.gz: $indexed records"
+
+# 5. wacz validate.
+if ! out="$("$VENV/bin/wacz" validate -f sample.wacz 2>&1)"; then
+    echo "$out" >&2
+    fail "wacz validate"
+fi
+echo "$out" | grep -q 'Validation succeeded' || { echo "$out" >&2; fail "wacz validate did not succeed"; }
+echo "warc-check: wacz validate -f sample.wacz: $(echo "$out" | grep -E 'Version detected|Validation' | paste -sd ';' -)"
+
+# 6. Index and content cross-checks.
+"$PY" - "$VENV/bin/cdxj-indexer" <<'PY' || fail "cross-checks"
+import json, os, subprocess, sys, zipfile
+from warcio.archiveiterator import ArchiveIterator
+
+indexer = sys.argv[1]
+
+def norm(line):
+    key, ts, body = line.split(" ", 2)
+    d = json.loads(body)
+    d.pop("redirect", None)
+    return (key, ts, json.dumps(d, sort_keys=True))
+
+def cdxj_indexer(path, cwd):
+    out = subprocess.run([indexer, path], cwd=cwd, capture_output=True, text=True, check=True)
+    return out.stdout.splitlines()
+
+def same(ours, theirs, what):
+    a, b = sorted(map(norm, ours)), sorted(map(norm, theirs))
+    if a != b:
+        print(f"{what}: our CDXJ differs from cdxj-indexer", file=sys.stderr)
+        for x in sorted(set(a) ^ set(b)):
+            print("  ", x, file=sys.stderr)
+        sys.exit(1)
+    print(f"warc-check: {what}: {len(a)} CDXJ lines identical to cdxj-indexer")
+
+z = zipfile.ZipFile("sample.wacz")
+os.makedirs("wacz", exist_ok=True)
+z.extract("archive/data.warc.gz", "wacz")
+ours = z.read("indexes/index.cdx").decode().splitlines()
+if ours != sorted(ours):
+    sys.exit("indexes/index.cdx is not sorted")
+same(ours, cdxj_indexer("data.warc.gz", "wacz/archive"), "WACZ indexes/index.cdx")
+
+store_index = open("store/index.cdxj").read().splitlines()
+theirs = []
+for f in sorted(os.listdir("store")):
+    if f.startswith("archive-") and f.endswith(".warc.gz"):
+        theirs += cdxj_indexer(f, "store")
+same(store_index, theirs, "store index.cdxj")
+
+pages = z.read("pages/pages.jsonl").decode().splitlines()
+if json.loads(pages[0]) != {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}:
+    sys.exit("bad pages.jsonl header")
+for p in map(json.loads, pages[1:]):
+    if not p.get("url") or not p.get("ts"):
+        sys.exit(f"page without url/ts: {p}")
+
+seen = {"revisit": 0, "truncated": 0, "gzip": 0, "non_utf8": 0, "warcinfo_first": False}
+with open("sample.warc.gz", "rb") as fh:
+    for i, rec in enumerate(ArchiveIterator(fh)):
+        h = rec.rec_headers
+        if i == 0:
+            seen["warcinfo_first"] = rec.rec_type == "warcinfo"
+        if rec.rec_type == "revisit":
+            assert h.get_header("WARC-Profile") == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+            assert h.get_header("WARC-Refers-To") and h.get_header("WARC-Refers-To-Date")
+            seen["revisit"] += 1
+        if rec.rec_type == "response":
+            assert h.get_header("WARC-Concurrent-To"), "response without WARC-Concurrent-To"
+            body = rec.raw_stream.read()
+            if h.get_header("WARC-Truncated") == "length":
+                seen["truncated"] += 1
+            if (rec.http_headers.get_header("Content-Encoding") or "").lower() == "gzip":
+                seen["gzip"] += 1
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                seen["non_utf8"] += 1
+missing = [k for k, v in seen.items() if not v]
+if missing:
+    sys.exit(f"sample lacks: {missing} ({seen})")
+print(f"warc-check: sample features: {seen}")
+PY
+
+echo "warc-check: OK ($checked records checked by warcio; WACZ valid; CDXJ matches cdxj-indexer)"
