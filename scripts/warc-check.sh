@@ -12,6 +12,8 @@
 # Any failure exits non-zero.
 #
 # Usage: scripts/warc-check.sh [work-dir]     (default: a temporary directory, removed on exit)
+#        scripts/warc-check.sh --files OUT.warc.gz OUT.wacz
+#                                   check given exports (e.g. `archivechain archive export`) only
 # Env:   ARCHIVECHAIN_CACHE   cache root (default ~/.cache/archivechain); the Python venv lives
 #                             in $ARCHIVECHAIN_CACHE/warc-venv and is created on first use
 #        CARGO_TARGET_DIR     respected as usual by cargo
@@ -28,6 +30,14 @@ fail() {
     exit 1
 }
 
+FILES_WARC=""
+FILES_WACZ=""
+if [ "${1:-}" = "--files" ]; then
+    [ $# -eq 3 ] || fail "usage: $0 --files OUT.warc.gz OUT.wacz"
+    FILES_WARC="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+    FILES_WACZ="$(cd "$(dirname "$3")" && pwd)/$(basename "$3")"
+    set --
+fi
 if [ $# -ge 1 ]; then
     WORK="$1"
     mkdir -p "$WORK"
@@ -46,6 +56,18 @@ if ! "$VENV/bin/python" -c 'import warcio, wacz, cdxj_indexer' 2>/dev/null; then
     "$VENV/bin/pip" install --quiet --disable-pip-version-check warcio wacz
 fi
 PY="$VENV/bin/python"
+if [ -n "$FILES_WARC" ]; then
+    out="$("$VENV/bin/warcio" check -v "$FILES_WARC" 2>&1)" || { echo "$out" >&2; fail "warcio check $FILES_WARC"; }
+    bad="$(echo "$out" | grep -E '^    ' | grep -vE 'digest pass|digest present but not checked \(revisit\)|no digest to check' || true)"
+    [ -z "$bad" ] || { echo "$out" >&2; fail "warcio check $FILES_WARC reported: $bad"; }
+    pass="$(echo "$out" | grep -c 'digest pass' || true)"
+    [ "$pass" -gt 0 ] || { echo "$out" >&2; fail "warcio found no digest to check in $FILES_WARC"; }
+    echo "warc-check: warcio check -v $FILES_WARC: $pass digest pass"
+    "$VENV/bin/wacz" validate -f "$FILES_WACZ" >"$WORK/validate.log" 2>&1 || { cat "$WORK/validate.log" >&2; fail "wacz validate $FILES_WACZ"; }
+    echo "warc-check: wacz validate -f $FILES_WACZ: $(tr '\n' ' ' <"$WORK/validate.log")"
+    echo "warc-check: OK"
+    exit 0
+fi
 echo "warc-check: tools: $("$VENV/bin/pip" list 2>/dev/null | grep -Ei '^(warcio|wacz|cdxj.indexer) ' | tr -s ' ' | paste -sd ',' -)"
 
 # 2. The sample.

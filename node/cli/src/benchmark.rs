@@ -201,6 +201,7 @@ fn sync(args: SyncBench) -> anyhow::Result<()> {
                 node_name: "bench".into(),
                 validator: false,
                 network: Some(net),
+                archive: None,
             }
         };
         let mut source_config = node(source_dir.clone(), vec![]);

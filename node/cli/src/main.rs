@@ -6,6 +6,7 @@
 //! non-zero exit code — never a panic.
 
 mod amount;
+mod archive_cmds;
 mod benchmark;
 mod blocks;
 mod client_cmds;
@@ -43,6 +44,9 @@ enum Command {
     /// Read the chain over JSON-RPC.
     #[command(subcommand)]
     Query(query::QueryCmd),
+    /// The web archive: search, captures of a URL, verify, export WARC/WACZ.
+    #[command(subcommand)]
+    Archive(archive_cmds::ArchiveCmd),
     /// Print a chain specification as JSON.
     BuildSpec(node::BuildSpecArgs),
     /// Delete the chain database.
@@ -71,6 +75,7 @@ fn main() {
         Some(Command::Key(cmd)) => key::run(cmd),
         Some(Command::Tx(cmd)) => tx::run(cmd),
         Some(Command::Query(cmd)) => query::run(cmd),
+        Some(Command::Archive(cmd)) => archive_cmds::run(cmd),
         Some(Command::BuildSpec(args)) => node::build_spec(args),
         Some(Command::PurgeChain(args)) => node::purge_chain(args),
         Some(Command::ExportBlocks(args)) => blocks::export(args),

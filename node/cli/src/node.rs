@@ -116,6 +116,17 @@ pub struct RunArgs {
     /// State pruning: `archive` or the number of recent blocks whose state is kept.
     #[arg(long, default_value = "256")]
     pub state_pruning: StatePruning,
+    /// Keep no archive: no WARC store, no search index, no crawling or attesting, and
+    /// `archive_*` RPC calls are refused.
+    #[arg(long)]
+    pub no_archive: bool,
+    /// Let the off-chain crawler fetch loopback and private addresses (tests, intranets).
+    /// Off by default: a request for an internal address is refused.
+    #[arg(long)]
+    pub archive_allow_private: bool,
+    /// Delay between two requests to one host while crawling, in milliseconds.
+    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    pub crawl_politeness_ms: u64,
     /// Node name.
     #[arg(long, default_value = "archivechain-node")]
     pub name: String,
@@ -196,6 +207,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     } else {
         None
     };
+    let archive_dir = base.join("chains").join(&spec.id).join("archive");
     let config = NodeConfig {
         chain_spec: spec,
         database,
@@ -212,6 +224,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         },
         node_name: args.name.clone(),
         network,
+        archive: (!args.no_archive).then_some(archive_service::archive::ArchiveConfig {
+            dir: archive_dir,
+            allow_private_addresses: args.archive_allow_private,
+            politeness_ms: args.crawl_politeness_ms,
+        }),
     };
     tracing::info!(base = %base.display(), "starting archivechain {}", env!("CARGO_PKG_VERSION"));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -35,6 +35,13 @@ pub enum QueryCmd {
     /// Governance: proposals, one proposal, chain parameters.
     #[command(subcommand)]
     Gov(crate::query_pallets::GovQuery),
+    /// An archive record by content hash or URL: status, attestations.
+    Archive {
+        /// A content hash (0x…) or a URL.
+        what: String,
+        #[command(flatten)]
+        rpc: RpcArgs,
+    },
     /// An account's identity and roles.
     Identity {
         /// The account.
@@ -101,6 +108,7 @@ pub fn run(cmd: QueryCmd) -> anyhow::Result<()> {
             QueryCmd::Header(args) => header(args).await,
             QueryCmd::Tx(args) => tx(args).await,
             QueryCmd::Gov(cmd) => crate::query_pallets::gov(cmd).await,
+            QueryCmd::Archive { what, rpc } => crate::archive_cmds::query(what, rpc).await,
             QueryCmd::Staking(cmd) => crate::query_pallets::staking(cmd).await,
             QueryCmd::Identity { address, rpc } => crate::query_pallets::identity(address, rpc).await,
         }

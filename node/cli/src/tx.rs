@@ -35,6 +35,9 @@ pub enum TxCmd {
     /// Staking: bond, unbond, withdraw-unbonded, rebond, validate, nominate, chill.
     #[command(subcommand)]
     Staking(crate::tx_pallets::StakingCmd),
+    /// Archive requests: request, cancel.
+    #[command(subcommand)]
+    Archive(crate::tx_pallets::ArchiveTxCmd),
     /// Governance: propose, vote, cancel.
     #[command(subcommand)]
     Gov(crate::tx_pallets::GovCmd),
@@ -93,6 +96,7 @@ pub fn run(cmd: TxCmd) -> anyhow::Result<()> {
         TxCmd::Identity(cmd) => client_cmds::block_on(crate::tx_pallets::identity(cmd))?,
         TxCmd::Gov(cmd) => client_cmds::block_on(crate::tx_pallets::gov(cmd))?,
         TxCmd::Staking(cmd) => client_cmds::block_on(crate::tx_pallets::staking(cmd))?,
+        TxCmd::Archive(cmd) => client_cmds::block_on(crate::tx_pallets::archive(cmd))?,
     }
 }
 

@@ -489,3 +489,63 @@ pub async fn staking(cmd: StakingCmd) -> anyhow::Result<()> {
         StakingCmd::Chill { sign } => submit(&sign, call(Call::chill), "staking.chill", json!({})).await,
     }
 }
+
+// ---- archive -----------------------------------------------------------------------------------
+
+/// `archivechain tx archive …`.
+#[derive(Subcommand, Debug)]
+pub enum ArchiveTxCmd {
+    /// Ask the network to archive a URL (an archiver node crawls it, others attest it).
+    Request {
+        /// http:// or https:// URL.
+        #[arg(value_name = "URL")]
+        page: String,
+        /// Link depth to follow from the URL (0–5).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=5))]
+        depth: u8,
+        /// At most this many pages (1–10000).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        max_pages: u32,
+        /// Paid to the archiver once the capture is verified (reserved meanwhile).
+        #[arg(long, default_value = "0", value_parser = parse_amount_arg)]
+        bounty: Balance,
+        #[command(flatten)]
+        sign: SignArgs,
+    },
+    /// Withdraw your open request (the bounty is returned).
+    Cancel {
+        /// The request id.
+        id: u64,
+        #[command(flatten)]
+        sign: SignArgs,
+    },
+}
+
+/// Runs `tx archive …`.
+///
+/// # Errors
+/// As [`submit`], and a malformed URL (checked before signing).
+pub async fn archive(cmd: ArchiveTxCmd) -> anyhow::Result<()> {
+    use archive_pallet_archive::Call;
+    match cmd {
+        ArchiveTxCmd::Request { page: url, depth, max_pages, bounty, sign } => {
+            if let Err(e) = archive_pallet_archive::validate_url(url.as_bytes()) {
+                bail!(
+                    "cannot request {url:?}: {e:?} (http:// or https:// URLs only, at most 2048 bytes, no credentials)"
+                );
+            }
+            let details = json!({ "url": url, "depth": depth, "max_pages": max_pages, "bounty": bounty.to_string() });
+            let call = RuntimeCall::Archive(Call::request_archive { url: url.into_bytes(), depth, max_pages, bounty });
+            submit(&sign, call, "archive.request_archive", details).await
+        }
+        ArchiveTxCmd::Cancel { id, sign } => {
+            submit(
+                &sign,
+                RuntimeCall::Archive(Call::cancel_request { id }),
+                "archive.cancel_request",
+                json!({ "id": id }),
+            )
+            .await
+        }
+    }
+}

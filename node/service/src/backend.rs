@@ -20,6 +20,7 @@ pub struct NodeBackend {
     starting_block: u32,
     net: Option<archive_network::NetworkHandle>,
     sync: Arc<crate::SyncStatus>,
+    archive: Option<Arc<crate::archive::Archive>>,
 }
 
 impl NodeBackend {
@@ -30,6 +31,7 @@ impl NodeBackend {
         config: &NodeConfig,
         net: Option<archive_network::NetworkHandle>,
         sync: Arc<crate::SyncStatus>,
+        archive: Option<Arc<crate::archive::Archive>>,
     ) -> Self {
         let spec = client.spec();
         // Clients (the CLI's "time left") need the slot length; other properties are the spec's.
@@ -44,7 +46,7 @@ impl NodeBackend {
             roles: vec![if config.validator { "Authority".into() } else { "Full".into() }],
         };
         let starting_block = client.info().best_number;
-        NodeBackend { client, pool, info, starting_block, net, sync }
+        NodeBackend { client, pool, info, starting_block, net, sync, archive }
     }
 
     fn header_of(&self, at: &H256) -> Result<Header, BackendError> {
@@ -88,6 +90,13 @@ impl NodeBackend {
 }
 
 impl ChainBackend for NodeBackend {
+    fn archive(&self, call: archive_rpc::archive::ArchiveCall) -> Result<serde_json::Value, BackendError> {
+        let archive = self.archive.as_ref().ok_or_else(|| BackendError::InvalidInput {
+            reason: "this node keeps no archive (it was started with --no-archive)".into(),
+        })?;
+        archive.answer(&self.client, call).map_err(|reason| BackendError::Internal { reason })
+    }
+
     fn genesis_hash(&self) -> H256 {
         self.client.info().genesis_hash
     }

@@ -26,4 +26,6 @@ pub struct NodeConfig {
     pub validator: bool,
     /// Peer-to-peer settings; `None` runs without networking (a lone dev node).
     pub network: Option<archive_network::NetworkConfig>,
+    /// The archive (WARC store, search index, off-chain worker); `None` keeps none.
+    pub archive: Option<crate::archive::ArchiveConfig>,
 }

@@ -15,4 +15,10 @@ pub enum Error {
     /// RPC server could not start.
     #[error("RPC server: {0}")]
     Rpc(#[from] archive_rpc::Error),
+    /// The archive (WARC store) could not be opened.
+    #[error("archive: {reason}")]
+    Archive {
+        /// Why.
+        reason: String,
+    },
 }

@@ -6,6 +6,7 @@
 //! `NodeHandle::run_until_shutdown` waits for Ctrl-C / SIGTERM and stops everything in order,
 //! so the database is closed cleanly (a `kill -9` is also safe: every import is one atomic batch).
 
+pub mod archive;
 mod authoring;
 mod backend;
 mod config;
@@ -14,6 +15,7 @@ mod finality;
 mod network;
 mod offences;
 mod pool;
+mod submit;
 
 pub use authoring::Authoring;
 pub use backend::NodeBackend;
@@ -71,10 +73,14 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
     let mut tasks = vec![tokio::spawn(pool::maintain(client.clone(), pool.clone(), shutdown_rx.clone()))];
     let sync = Arc::new(SyncStatus::default());
     let (finality, finality_task) = finality::new(client.clone(), config.author.clone());
+    let archive = match &config.archive {
+        Some(a) => Some(archive::Archive::open(a.clone()).map_err(|reason| Error::Archive { reason })?),
+        None => None,
+    };
     let mut network_worker = None;
     let net = match config.network.clone() {
         Some(net_config) => {
-            let provider = Arc::new(ChainProvider::new(client.clone()));
+            let provider = Arc::new(ChainProvider::new(client.clone(), archive.clone()));
             let (handle, worker, events) = archive_network::build(net_config, provider)?;
             tracing::info!(peer_id = %handle.local_peer_id(), "peer-to-peer networking started");
             network_worker = Some(tokio::spawn(worker.run()));
@@ -105,6 +111,17 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
             slot_ms,
             shutdown_rx.clone(),
         )));
+        if let Some(archive) = &archive {
+            tasks.push(tokio::spawn(archive::worker::run(
+                client.clone(),
+                pool.clone(),
+                net.clone(),
+                archive.clone(),
+                author.clone(),
+                slot_ms,
+                shutdown_rx.clone(),
+            )));
+        }
         tasks.push(tokio::spawn(authoring::run(
             client.clone(),
             pool.clone(),
@@ -115,7 +132,7 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
             shutdown_rx.clone(),
         )));
     }
-    let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config, net.clone(), sync));
+    let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config, net.clone(), sync, archive.clone()));
     let rpc = archive_rpc::start_server(config.rpc.clone(), backend).await?;
     tracing::info!(addr = %rpc.local_addr(), "JSON-RPC server listening (HTTP and WebSocket)");
     Ok(NodeHandle { client, pool, rpc, network: net, tasks, network_worker, shutdown })

@@ -31,12 +31,13 @@ const SYNC_BATCH: u32 = 128;
 /// Serves the canonical chain to peers.
 pub struct ChainProvider {
     client: Arc<Client>,
+    archive: Option<Arc<crate::archive::Archive>>,
 }
 
 impl ChainProvider {
-    /// Wraps the client.
-    pub fn new(client: Arc<Client>) -> Self {
-        ChainProvider { client }
+    /// Wraps the client (and the archive, whose captures peers may fetch by content hash).
+    pub fn new(client: Arc<Client>, archive: Option<Arc<crate::archive::Archive>>) -> Self {
+        ChainProvider { client, archive }
     }
 }
 
@@ -50,6 +51,10 @@ impl BlockProvider for ChainProvider {
             finalized_hash: i.finalized_hash,
             finalized_number: i.finalized_number,
         }
+    }
+
+    fn content(&self, hash: &[u8; 32], max_bytes: u32) -> Option<Vec<u8>> {
+        self.archive.as_ref()?.bundle(hash, max_bytes)
     }
 
     fn block_by_hash(&self, hash: &archive_primitives::H256) -> Option<SyncBlock> {

@@ -11,7 +11,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use archive_client::Client;
 use archive_consensus::Equivocation;
-use archive_primitives::{hashing::blake2_256, AdditionalSigned, BlockNumber, Era, Pair, SignedExtra, H256};
+use archive_primitives::{hashing::blake2_256, BlockNumber, Pair, H256};
 use archive_runtime::RuntimeCall;
 use parity_scale_codec::{Decode, Encode};
 use tokio::sync::watch;
@@ -22,8 +22,6 @@ use crate::TxPool;
 const SUBMITTED_KEY: &[u8] = b"offences/submitted";
 /// A submission not on chain after this many blocks is made again.
 pub const RETRY_BLOCKS: BlockNumber = 20;
-/// Mortality of a report (blocks).
-const REPORT_ERA_PERIOD: u64 = 64;
 
 /// Runs until shutdown, checking for new evidence every other slot.
 pub(crate) async fn run(
@@ -84,7 +82,9 @@ fn report_new(client: &Client, pool: &TxPool, reporter: &Pair) -> Vec<Vec<u8>> {
         if submitted.get(&id).is_some_and(|at| info.best_number < at.saturating_add(RETRY_BLOCKS)) {
             continue;
         }
-        match submit(client, pool, reporter, &e) {
+        let call =
+            RuntimeCall::Staking(archive_pallet_staking::Call::report_equivocation { evidence: Box::new(e.clone()) });
+        match crate::submit::sign_and_submit(client, pool, reporter, call) {
             Ok(xt) => {
                 tracing::warn!(offender = %e.offender(), evidence = %id, "reporting an equivocation on chain");
                 submitted.insert(id, info.best_number);
@@ -97,51 +97,4 @@ fn report_new(client: &Client, pool: &TxPool, reporter: &Pair) -> Vec<Vec<u8>> {
         tracing::error!(error = %e, "cannot record submitted equivocation reports");
     }
     out
-}
-
-/// Signs `Staking.report_equivocation(evidence)` with `reporter` and puts it in the pool.
-fn submit(client: &Client, pool: &TxPool, reporter: &Pair, evidence: &Equivocation) -> Result<Vec<u8>, String> {
-    let info = client.info();
-    let best = info.best_hash;
-    let call = RuntimeCall::Staking(archive_pallet_staking::Call::report_equivocation {
-        evidence: Box::new(evidence.clone()),
-    });
-    let nonce = next_nonce(client, pool, reporter, &best)?;
-    let era = Era::mortal(REPORT_ERA_PERIOD, u64::from(info.best_number));
-    let birth = u32::try_from(era.birth(u64::from(info.best_number))).map_err(|e| e.to_string())?;
-    let era_block_hash =
-        client.hash_at(birth).map_err(|e| e.to_string())?.ok_or("no hash for the era's birth block")?;
-    let version = archive_runtime::version();
-    let additional = AdditionalSigned {
-        spec_version: version.spec_version,
-        transaction_version: version.transaction_version,
-        genesis_hash: info.genesis_hash,
-        era_block_hash,
-    };
-    let xt = archive_runtime::UncheckedExtrinsic::new_signed(
-        call,
-        reporter,
-        SignedExtra { era, nonce, tip: 0 },
-        &additional,
-    )
-    .encode();
-    pool.submit(&best, xt.clone()).map_err(|e| e.to_string())?;
-    Ok(xt)
-}
-
-/// The reporter's next nonce: its account nonce at `best`, past its transactions in the pool.
-fn next_nonce(client: &Client, pool: &TxPool, reporter: &Pair, best: &H256) -> Result<u32, String> {
-    let who = reporter.account();
-    let raw = client.call(best, "AccountNonceApi_account_nonce", &who.encode()).map_err(|e| e.to_string())?;
-    let mut nonce = u32::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
-    let pending: std::collections::BTreeSet<u32> = pool
-        .pending()
-        .iter()
-        .filter_map(|x| archive_runtime::UncheckedExtrinsic::decode(&mut &x[..]).ok())
-        .filter_map(|x| x.signature.filter(|(s, _, _)| *s == who).map(|(_, _, e)| e.nonce))
-        .collect();
-    while pending.contains(&nonce) {
-        nonce += 1;
-    }
-    Ok(nonce)
 }

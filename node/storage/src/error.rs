@@ -56,6 +56,15 @@ pub enum Error {
         /// RocksDB's explanation.
         reason: String,
     },
+    /// The trie library could not apply an update (see `state::compute_update`): nothing is
+    /// written; the block is refused.
+    #[error("state update on {root} failed in the trie library: {reason}")]
+    TrieUpdate {
+        /// The parent state root.
+        root: H256,
+        /// What happened.
+        reason: String,
+    },
     /// The state trie at `root` is not (or no longer) stored: it was pruned or never existed.
     #[error("state at root {root} is unavailable (pruned or never stored)")]
     StateUnavailable {

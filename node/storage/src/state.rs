@@ -271,7 +271,11 @@ pub(crate) fn compute_update(
     let mut overlay =
         Overlay { reader: NodeReader::new(inner), changes: MemoryDB::from_null_node(empty, empty.to_vec()) };
     let mut root = parent_root.0;
-    let result = (|| -> TrieResult<()> {
+    // trie-db 0.32 panics (slice index) when a no-extension branch holding a value collapses
+    // while a key that is a prefix of another is removed. The runtime's keys are prefix-free
+    // (hashed or length-prefixed after a fixed item prefix), but raw genesis specs are not:
+    // such an update is refused as an error instead of taking the node down.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> TrieResult<()> {
         let mut trie =
             TrieDBMutBuilder::<Layout>::from_existing(&mut overlay, &mut root).disable_commit_on_drop().build();
         for (key, value) in changes {
@@ -282,7 +286,11 @@ pub(crate) fn compute_update(
         }
         trie.commit();
         Ok(())
-    })();
+    }));
+    let result = outcome.map_err(|_| Error::TrieUpdate {
+        root: parent_root,
+        reason: "a removal collapsed a branch holding a key that prefixes others".into(),
+    })?;
     overlay.reader.take_error()?;
     result.map_err(|e| trie_error(inner, parent_root, *e))?;
 

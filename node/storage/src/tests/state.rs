@@ -6,9 +6,13 @@ use super::*;
 use crate::Error;
 
 /// A key from a small alphabet so that keys share prefixes and trie branches.
+/// A random key of 2–7 bytes; length-prefixed, so no key is a prefix of another (as with the
+/// runtime's keys; see `runtime_shaped_keys_…` and `prefix_keys_are_an_error_not_a_crash`).
 fn key(rng: &mut Rng) -> Vec<u8> {
     let len = 1 + rng.below(6) as usize;
-    (0..len).map(|_| b"abcd\x00\xff"[rng.below(6) as usize]).collect()
+    let mut k = vec![len as u8];
+    k.extend((0..len).map(|_| b"abcd\x00\xff"[rng.below(6) as usize]));
+    k
 }
 
 #[test]
@@ -136,4 +140,62 @@ fn unknown_roots_are_state_unavailable() {
     fn assert_send_sync<T: Send + Sync + Clone>() {}
     assert_send_sync::<crate::StateView>();
     assert_send_sync::<Database>();
+}
+
+/// Runtime keys are never prefixes of one another (twox128 ++ twox128 ++ hasher(key)); with
+/// such keys of several lengths, removals must work (trie-db's no-extension branch collapse).
+#[test]
+fn runtime_shaped_keys_insert_and_remove_across_many_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), StatePruning::Archive);
+    let mut rng = Rng::new(11);
+    let mut model = Model::new();
+    let mut parent: Option<archive_primitives::Header> = None;
+    // Fixed-length keys per "item": 32 (values), 48, 68, 77 bytes (maps), distinct prefixes.
+    let items: [(u8, usize); 4] = [(1, 32), (2, 48), (3, 68), (4, 77)];
+    let mk = |rng: &mut Rng| {
+        let (tag, len) = items[rng.below(4) as usize];
+        let mut k = vec![tag; 32];
+        k.extend((32..len).map(|_| rng.below(256) as u8));
+        if len == 32 {
+            k[31] = rng.below(4) as u8;
+        }
+        k
+    };
+    for n in 0..12 {
+        let mut changes: Changes = (0..80).map(|_| (mk(&mut rng), Some(rng.bytes(8)))).collect();
+        let existing: Vec<Vec<u8>> = model.keys().cloned().collect();
+        for _ in 0..existing.len().min(60) {
+            changes.push((existing[rng.below(existing.len() as u64) as usize].clone(), None));
+        }
+        apply(&mut model, &changes);
+        let root = parent.as_ref().map_or_else(empty_root, |p| p.state_root);
+        let update = db.compute_state_update(&root, changes.clone()).unwrap();
+        assert_eq!(update.root, trie_root(model.iter()), "block {n}");
+        parent = Some(commit(&db, block(&db, parent.as_ref(), changes, 0)));
+    }
+}
+
+/// A key that is a prefix of another, removed so that its branch collapses, trips trie-db;
+/// the update is refused with an error (the node keeps running), never a panic.
+#[test]
+fn prefix_keys_are_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), StatePruning::Archive);
+    let mut parent: Option<archive_primitives::Header> = None;
+    let mut rng = Rng::new(3);
+    for _ in 0..30 {
+        let mut changes: Changes = Vec::new();
+        for _ in 0..40 {
+            let len = 1 + rng.below(4) as usize;
+            let k: Vec<u8> = (0..len).map(|_| b"ab"[rng.below(2) as usize]).collect();
+            let v = if rng.below(2) == 0 { None } else { Some(rng.bytes(3)) };
+            changes.push((k, v));
+        }
+        let root = parent.as_ref().map_or_else(empty_root, |p| p.state_root);
+        match db.compute_state_update(&root, changes.clone()) {
+            Ok(_) => parent = Some(commit(&db, block(&db, parent.as_ref(), changes, 0))),
+            Err(e) => assert!(matches!(e, Error::TrieUpdate { .. }), "{e}"),
+        }
+    }
 }

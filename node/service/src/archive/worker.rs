@@ -1,0 +1,213 @@
+//! The archive's off-chain worker: after blocks are imported it reads the chain's open archive
+//! requests and pending records (never blocking import: it runs on its own task, reading
+//! state), then
+//! - as an **archiver** (the node key holds the archiver role): crawls each open request within
+//!   its limits, stores the captures as WARC, indexes them and submits `Archive.submit_archive`
+//!   for the requested page;
+//! - as an **attester** (archiver or validator role): fetches each pending record it did not
+//!   submit from peers by content hash (content protocol), re-hashes it, keeps a copy (stored
+//!   and indexed) and submits `Archive.attest(hash, true)`.
+//!
+//! What was done is remembered in offchain storage (`archive/crawled/<id>`,
+//! `archive/attested/<hash>`), so a restart does not repeat it; a submission that never lands
+//! is retried after [`RETRY_BLOCKS`].
+
+use std::{sync::Arc, time::Duration};
+
+use archive_client::Client;
+use archive_network::NetworkHandle;
+use archive_pallet_archive::{storage as st, ArchiveRecord, ArchiveRequest, RecordStatus};
+use archive_pallet_identity::Role;
+use archive_primitives::{AccountId20, BlockNumber, Pair, H256};
+use archive_runtime::RuntimeCall;
+use parity_scale_codec::{Decode, Encode};
+use tokio::sync::watch;
+
+use super::{Archive, MAX_BUNDLE_BYTES};
+use crate::TxPool;
+
+/// A submission not on chain after this many blocks is made again.
+pub const RETRY_BLOCKS: BlockNumber = 20;
+/// Time budget of one request's crawl.
+const CRAWL_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn read<T: Decode>(client: &Client, at: &H256, key: &[u8]) -> Option<T> {
+    let raw = client.state_at(at).ok()?.get(key).ok()??;
+    T::decode(&mut &raw[..]).ok()
+}
+
+fn has_role(client: &Client, at: &H256, who: &AccountId20, role: Role) -> bool {
+    let bits: u8 = read(client, at, &archive_pallet_identity::storage::Roles::key(who)).unwrap_or(0);
+    let has = |r: Role| bits & r.bit() != 0;
+    match role {
+        Role::Archiver => has(Role::Archiver) || has(Role::Admin),
+        other => has(other),
+    }
+}
+
+/// Offchain marker: done at block `n` (for retries).
+fn done_at(client: &Client, key: &[u8]) -> Option<BlockNumber> {
+    client.db().offchain_get(key).ok().flatten().and_then(|b| BlockNumber::decode(&mut &b[..]).ok())
+}
+
+fn mark(client: &Client, key: &[u8], n: BlockNumber) {
+    if let Err(e) = client.db().offchain_set(key, Some(&n.encode())) {
+        tracing::error!(error = %e, "cannot record archive work in offchain storage");
+    }
+}
+
+/// Runs until shutdown, looking for work every other slot.
+pub(crate) async fn run(
+    client: Arc<Client>,
+    pool: Arc<TxPool>,
+    net: Option<NetworkHandle>,
+    archive: Arc<Archive>,
+    key: Pair,
+    slot_ms: u64,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let me = key.account();
+    tracing::info!(account = %me, "archive worker started");
+    let mut tick = tokio::time::interval(Duration::from_millis(slot_ms.saturating_mul(2).max(500)));
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            _ = tick.tick() => {}
+        }
+        let info = client.info();
+        let best = info.best_hash;
+        if has_role(&client, &best, &me, Role::Archiver) {
+            let open: Vec<(u64, BlockNumber)> = read(&client, &best, &st::OpenRequests::key()).unwrap_or_default();
+            for (id, _) in open {
+                let marker = format!("archive/crawled/{id}").into_bytes();
+                if done_at(&client, &marker).is_some_and(|at| info.best_number < at.saturating_add(RETRY_BLOCKS)) {
+                    continue;
+                }
+                let Some(req) = read::<ArchiveRequest>(&client, &best, &st::Requests::key(&id)) else { continue };
+                mark(&client, &marker, info.best_number);
+                tokio::select! {
+                    _ = shutdown.changed() => return,
+                    r = crawl_request(&client, &pool, net.as_ref(), &archive, &key, id, &req) => {
+                        if let Err(e) = r {
+                            tracing::warn!(request = id, error = %e, "archive request not fulfilled");
+                        }
+                    }
+                }
+            }
+        }
+        if has_role(&client, &best, &me, Role::Archiver) || has_role(&client, &best, &me, Role::Validator) {
+            let pending: Vec<[u8; 32]> = read(&client, &best, &st::PendingRecords::key()).unwrap_or_default();
+            for hash in pending {
+                let marker = [b"archive/attested/".as_slice(), &hash].concat();
+                if done_at(&client, &marker).is_some_and(|at| info.best_number < at.saturating_add(RETRY_BLOCKS)) {
+                    continue;
+                }
+                let Some(rec) = read::<ArchiveRecord>(&client, &best, &st::Records::key(&hash)) else { continue };
+                if rec.archiver == me || rec.status != RecordStatus::Pending {
+                    continue;
+                }
+                if read::<bool>(&client, &best, &st::Attestations::key(&(hash, me))).is_some() {
+                    continue;
+                }
+                if attest(&client, &pool, net.as_ref(), &archive, &key, hash).await {
+                    mark(&client, &marker, info.best_number);
+                }
+            }
+        }
+    }
+}
+
+fn gossip(net: Option<&NetworkHandle>, xt: Vec<u8>) {
+    if let Some(net) = net {
+        net.gossip_transaction(xt);
+    }
+}
+
+/// Crawls request `id` and submits the capture of its URL.
+async fn crawl_request(
+    client: &Client,
+    pool: &TxPool,
+    net: Option<&NetworkHandle>,
+    archive: &Archive,
+    key: &Pair,
+    id: u64,
+    req: &ArchiveRequest,
+) -> Result<(), String> {
+    let url = String::from_utf8(req.url.clone()).map_err(|_| "request URL is not UTF-8".to_string())?;
+    let mut config = archive_crawler::CrawlConfig::new([url.clone()]);
+    config.max_depth = u32::from(req.depth);
+    config.max_pages = u64::from(req.max_pages.max(1));
+    config.total_timeout = CRAWL_TIMEOUT;
+    config.allow_private_addresses = archive.config().allow_private_addresses;
+    config.politeness_delay = Duration::from_millis(archive.config().politeness_ms);
+    tracing::info!(request = id, %url, depth = req.depth, max_pages = req.max_pages, "crawling an archive request");
+    let mut sink = archive_crawler::VecSink::default();
+    let report = archive_crawler::crawl(config, &mut sink, |_| {}).await.map_err(|e| e.to_string())?;
+    let mut seed: Option<(archive_crawler::Capture, [u8; 32])> = None;
+    for (capture, page) in &sink.items {
+        let hash = archive.store_crawled(capture, page.as_ref())?;
+        // The requested page: the first 2xx capture at depth 0 (after the seed's redirects).
+        if seed.is_none() && capture.depth == 0 && (200..300).contains(&capture.status) && !capture.prerequisite {
+            seed = Some((capture.clone(), hash));
+        }
+    }
+    tracing::info!(request = id, pages = report.pages, captures = report.captures, "crawl finished");
+    let (capture, hash) = seed.ok_or_else(|| format!("no successful capture of {url}"))?;
+    let mime = capture.header("content-type").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+    let mime = mime.split(';').next().unwrap_or_default().trim().as_bytes().to_vec();
+    let metadata = archive_primitives::hashing::blake2_256(&capture.response_headers.encode());
+    let call = RuntimeCall::Archive(archive_pallet_archive::Call::submit_archive {
+        url: req.url.clone(),
+        content_hash: hash,
+        metadata_hash: metadata,
+        size: capture.body.len() as u64,
+        mime: mime.into_iter().take(255).collect(),
+        captured_at: capture.captured_at_ms,
+        tags: Vec::new(),
+        request: Some(id),
+    });
+    let xt = crate::submit::sign_and_submit(client, pool, key, call)?;
+    gossip(net, xt);
+    tracing::info!(request = id, content_hash = %hex::encode(hash), "submitted the capture on chain");
+    Ok(())
+}
+
+/// Fetches pending record `hash` (unless held), checks it and attests it. `true` once the
+/// attestation is submitted.
+async fn attest(
+    client: &Client,
+    pool: &TxPool,
+    net: Option<&NetworkHandle>,
+    archive: &Archive,
+    key: &Pair,
+    hash: [u8; 32],
+) -> bool {
+    if !archive.has(&hash) {
+        let Some(net) = net else { return false };
+        match net.fetch_content(hash, MAX_BUNDLE_BYTES, move |b| Archive::bundle_matches(b, &hash)).await {
+            Ok((peer, bytes)) => {
+                if let Err(e) = archive.import_bundle(&bytes, &hash) {
+                    tracing::warn!(%peer, error = %e, "cannot keep a fetched capture");
+                    return false;
+                }
+                tracing::info!(%peer, content_hash = %hex::encode(hash), "fetched and re-hashed a capture");
+            }
+            Err(e) => {
+                tracing::debug!(content_hash = %hex::encode(hash), error = %e, "capture not available from peers yet");
+                return false;
+            }
+        }
+    }
+    let call = RuntimeCall::Archive(archive_pallet_archive::Call::attest { content_hash: hash, verdict: true });
+    match crate::submit::sign_and_submit(client, pool, key, call) {
+        Ok(xt) => {
+            gossip(net, xt);
+            tracing::info!(content_hash = %hex::encode(hash), "attested a capture");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(content_hash = %hex::encode(hash), error = %e, "cannot submit an attestation");
+            false
+        }
+    }
+}

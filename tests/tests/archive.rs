@@ -1,0 +1,166 @@
+//! Proof of Archive end to end on a real local testnet: a URL requested on chain is crawled
+//! by the archiver node (Alith, admin and so archiver) from a fixture site served by this
+//! test on loopback, stored as WARC and submitted; the other validators fetch the capture
+//! over the content protocol, re-hash it and attest; the record is verified on chain and the
+//! bounty paid; a search on another node finds the French page by an inflected French word
+//! and the English page by a phrase; `archive_verify` agrees with the chain; deleting a node's
+//! index and restarting it rebuilds the index.
+
+use std::{
+    io::{Read, Write},
+    net::TcpListener,
+    time::Duration,
+};
+
+use archive_integration_tests::*;
+use parity_scale_codec::Decode;
+use serde_json::{json, Value};
+
+const EN_PAGE: &str = "<!doctype html><html lang=\"en\"><head><title>Digital preservation</title></head>\
+<body><h1>Why archives matter</h1><p>Digital preservation matters because the web forgets. \
+Every page we keep is a page the future can read.</p><a href=\"/fr.html\">en français</a></body></html>";
+const FR_PAGE: &str =
+    "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Les archives du web</title></head>\
+<body><p>Les archives numériques sont préservées par les nœuds du réseau.</p></body></html>";
+
+/// Serves the fixture site on 127.0.0.1 (robots.txt allows everything); returns the base URL.
+fn fixture_site() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]);
+                let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (status, ctype, body) = match path.as_str() {
+                    "/robots.txt" => ("200 OK", "text/plain", "User-agent: *\nAllow: /\n".to_string()),
+                    "/en.html" => ("200 OK", "text/html; charset=utf-8", EN_PAGE.to_string()),
+                    "/fr.html" => ("200 OK", "text/html; charset=utf-8", FR_PAGE.to_string()),
+                    _ => ("404 Not Found", "text/plain", "not found".to_string()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = s.write_all(head.as_bytes());
+                let _ = s.write_all(body.as_bytes());
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn sha256(b: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(b).into()
+}
+
+fn record_status(node: &Node, hash: &[u8; 32]) -> Option<String> {
+    let key = archive_pallet_archive::storage::Records::key(hash);
+    let raw = node.call("state_getStorage", json!([format!("0x{}", hex::encode(key))]));
+    let bytes = hex::decode(raw.as_str()?.trim_start_matches("0x")).ok()?;
+    let r = archive_pallet_archive::ArchiveRecord::decode(&mut &bytes[..]).ok()?;
+    Some(format!("{:?}", r.status))
+}
+
+fn cli_ok(net: &Testnet, i: usize, args: &[&str]) {
+    let url = format!("ws://{}", net.node(i).addr());
+    let mut all = args.to_vec();
+    all.extend(["--url", &url, "--in-block"]);
+    let out = run_cli(&all, Duration::from_secs(90)).expect("run the CLI");
+    assert!(out.success(), "archivechain {args:?} failed:\n{out}");
+}
+
+fn search(node: &Node, q: Value) -> Value {
+    node.call("archive_search", json!([q]))
+}
+
+fn urls(res: &Value) -> Vec<String> {
+    res["hits"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|x| x["url"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_requested_page_is_captured_attested_verified_and_searchable_on_another_node() {
+    let site = fixture_site();
+    let flags = vec!["--archive-allow-private".to_owned(), "--crawl-politeness-ms".to_owned(), "0".to_owned()];
+    let mut net = Testnet::start(TestnetConfig {
+        node_flags: (0..4).map(|i| (i, flags.clone())).collect(),
+        ..TestnetConfig::star(4)
+    })
+    .unwrap_or_else(|e| panic!("testnet did not start: {e:#}"));
+    let (en_url, fr_url) = (format!("{site}/en.html"), format!("{site}/fr.html"));
+    let (en_hash, fr_hash) = (sha256(EN_PAGE.as_bytes()), sha256(FR_PAGE.as_bytes()));
+
+    // Requests go to node 1; Alith's node (0) crawls; the others attest.
+    cli_ok(&net, 1, &["tx", "archive", "request", &en_url, "--bounty", "5ARC", "--from", "ethan"]);
+    cli_ok(&net, 1, &["tx", "archive", "request", &fr_url, "--from", "ethan"]);
+    net.log("two archive requests on chain");
+    let mut status = (None, None);
+    let verified = net.wait_until(Duration::from_secs(150), || {
+        status = (record_status(net.node(2), &en_hash), record_status(net.node(2), &fr_hash));
+        status == (Some("Verified".into()), Some("Verified".into()))
+    });
+    assert!(verified, "records not verified: {status:?}");
+    net.log("both captures verified on chain by attestation");
+
+    // Node 2 fetched and indexed both: French stem and English phrase.
+    let fr = search(net.node(2), json!({"text": "préserver"}));
+    assert!(urls(&fr).contains(&fr_url), "French stem search on node 2: {fr}");
+    let en = search(net.node(2), json!({"text": "\"digital preservation matters\""}));
+    assert_eq!(urls(&en), vec![en_url.clone()], "English phrase search on node 2: {en}");
+    assert_eq!(en["hits"][0]["status"], json!("Verified"), "{en}");
+    let fr_only = search(net.node(2), json!({"text": "archives", "language": "fr"}));
+    assert_eq!(urls(&fr_only), vec![fr_url.clone()], "{fr_only}");
+    let v = net.node(2).call("archive_verify", json!([format!("0x{}", hex::encode(en_hash))]));
+    assert_eq!(v["verified"], json!(true), "{v}");
+    let caps = net.node(2).call("archive_captures", json!([en_url]));
+    assert_eq!(caps.as_array().map(Vec::len), Some(1), "{caps}");
+    let content = net.node(2).call("archive_content", json!([format!("0x{}", hex::encode(fr_hash))]));
+    assert_eq!(content["body"], json!(format!("0x{}", hex::encode(FR_PAGE))), "{content}");
+    // Bad input answers with errors, never a crash.
+    assert!(net.node(2).rpc("archive_search", json!([{"text": "x", "limit": 1000}])).is_err());
+    assert!(net.node(2).rpc("archive_verify", json!(["0x1234"])).is_err());
+    let unknown = net.node(2).call("archive_verify", json!([format!("0x{}", "ab".repeat(32))]));
+    assert_eq!(unknown["verified"], json!(false));
+    net.log("search, captures, content and verify answer on node 2");
+
+    // The index is a view: delete it, restart, and it is rebuilt from the WARC store.
+    let index_dir = net.node(2).base_path().join("chains").join("archivechain_local").join("archive").join("index");
+    assert!(index_dir.is_dir(), "{} missing", index_dir.display());
+    net.node_mut(2).stop();
+    std::fs::remove_dir_all(&index_dir).expect("delete the index");
+    net.restart(2).expect("restart node 2");
+    let mut again = Value::Null;
+    let ok = net.wait_until(Duration::from_secs(30), || {
+        again = net.node(2).rpc("archive_search", json!([{"text": "préservées"}])).unwrap_or(Value::Null);
+        urls(&again).contains(&fr_url)
+    });
+    assert!(ok, "after deleting the index and restarting: {again}");
+    net.log("index rebuilt from the store after deletion");
+
+    // Export node 2's store (stopped: one writer) and check it with warcio and wacz (PyPI).
+    net.node_mut(2).stop();
+    let out = tempfile::tempdir().expect("tmp");
+    let (warc, wacz) = (out.path().join("out.warc.gz"), out.path().join("out.wacz"));
+    let base = net.node(2).base_path().display().to_string();
+    for (flag, file) in [("--warc", &warc), ("--wacz", &wacz)] {
+        let args = ["archive", "export", flag, file.to_str().expect("utf-8"), "--chain", "local", "--base-path", &base];
+        let res = run_cli(&args, Duration::from_secs(60)).expect("cli");
+        assert!(res.success(), "{args:?}\n{res}");
+    }
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/warc-check.sh");
+    let check = std::process::Command::new("bash")
+        .arg(&script)
+        .args(["--files", warc.to_str().expect("utf-8"), wacz.to_str().expect("utf-8")])
+        .output()
+        .expect("run warc-check.sh");
+    let said = format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+    assert!(check.status.success(), "warcio/wacz refused the export:\n{said}");
+    net.log(&format!("exported WARC and WACZ validated: {}", said.trim().replace('\n', " | ")));
+}
