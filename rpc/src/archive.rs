@@ -75,6 +75,23 @@ pub enum ArchiveCall {
         /// SHA-256 of the payload.
         hash: [u8; 32],
     },
+    /// Start a crawl by this node (captures stored, indexed and submitted with the node's
+    /// archiver key); answers `{job}` at once.
+    Crawl {
+        /// The seed URL.
+        seed: String,
+        /// Link depth.
+        depth: u32,
+        /// Page limit.
+        max_pages: u32,
+        /// `host`, `prefix` or `domain`.
+        scope: String,
+    },
+    /// Progress of a crawl job.
+    CrawlStatus {
+        /// The job id `archive_crawl` returned.
+        job: u64,
+    },
 }
 
 /// Registers the `archive_*` methods.
@@ -84,6 +101,12 @@ pub(crate) fn register(m: &mut Module) -> Result<(), RegisterMethodError> {
     m.register_method("archive_captures", |p, ctx, _| captures(&p, ctx))?;
     m.register_method("archive_content", |p, ctx, _| content(&p, ctx))?;
     m.register_method("archive_verify", |p, ctx, _| verify(&p, ctx))?;
+    m.register_method("archive_crawl", |p, ctx, _| crawl(&p, ctx))?;
+    m.register_method("archive_crawlStatus", |p, ctx, _| -> RpcResult<Value> {
+        let p = Positional::parse(&p)?;
+        let job = p.required(0, "job", |v| v.as_u64().ok_or_else(|| "expected a job id".to_string()))?;
+        call(ctx, ArchiveCall::CrawlStatus { job })
+    })?;
     Ok(())
 }
 
@@ -196,6 +219,28 @@ fn content(p: &Params<'_>, ctx: &RpcContext) -> RpcResult<Value> {
     let max_bytes =
         p.optional(1, "maxBytes", params::u32_number)?.unwrap_or(DEFAULT_CONTENT_BYTES).min(MAX_CONTENT_BYTES);
     call(ctx, ArchiveCall::Content { hash, max_bytes })
+}
+
+/// `archive_crawl({seed, depth?, maxPages?, scope?})` (unsafe: it makes the node fetch URLs
+/// and spend its key's fees): depth ≤ 5, pages 1..=10000, scope host|prefix|domain.
+fn crawl(p: &Params<'_>, ctx: &RpcContext) -> RpcResult<Value> {
+    ctx.ensure_unsafe_allowed()?;
+    let p = Positional::parse(p)?;
+    let req = p.required(0, "crawl", |v| {
+        let o = v.as_object().ok_or("expected {seed, depth, maxPages, scope}")?;
+        let seed = o.get("seed").and_then(Value::as_str).ok_or("seed (a URL) is required")?.to_string();
+        if seed.len() > 2048 {
+            return Err("seed longer than 2048 bytes".to_string());
+        }
+        let depth = o.get("depth").and_then(Value::as_u64).unwrap_or(0);
+        let max_pages = o.get("maxPages").and_then(Value::as_u64).unwrap_or(10);
+        let scope = o.get("scope").and_then(Value::as_str).unwrap_or("host").to_ascii_lowercase();
+        if depth > 5 || !(1..=10_000).contains(&max_pages) || !["host", "prefix", "domain"].contains(&scope.as_str()) {
+            return Err("depth ≤ 5, maxPages 1..=10000, scope host|prefix|domain".to_string());
+        }
+        Ok(ArchiveCall::Crawl { seed, depth: depth as u32, max_pages: max_pages as u32, scope })
+    })?;
+    call(ctx, req)
 }
 
 fn verify(p: &Params<'_>, ctx: &RpcContext) -> RpcResult<Value> {

@@ -23,6 +23,11 @@ const FR_PAGE: &str =
     "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Les archives du web</title></head>\
 <body><p>Les archives numériques sont préservées par les nœuds du réseau.</p></body></html>";
 
+const START_PAGE: &str = "<html><head><title>Crawl start</title></head><body><p>Lighthouses guide ships.</p>\
+<a href=\"next.html\">next</a></body></html>";
+const NEXT_PAGE: &str =
+    "<html><head><title>Crawl next</title></head><body><p>Keepers tended the lamps.</p></body></html>";
+
 /// Serves the fixture site on 127.0.0.1 (robots.txt allows everything); returns the base URL.
 fn fixture_site() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -39,6 +44,8 @@ fn fixture_site() -> String {
                     "/robots.txt" => ("200 OK", "text/plain", "User-agent: *\nAllow: /\n".to_string()),
                     "/en.html" => ("200 OK", "text/html; charset=utf-8", EN_PAGE.to_string()),
                     "/fr.html" => ("200 OK", "text/html; charset=utf-8", FR_PAGE.to_string()),
+                    "/site/start.html" => ("200 OK", "text/html", START_PAGE.to_string()),
+                    "/site/next.html" => ("200 OK", "text/html", NEXT_PAGE.to_string()),
                     _ => ("404 Not Found", "text/plain", "not found".to_string()),
                 };
                 let head = format!(
@@ -129,6 +136,35 @@ fn a_requested_page_is_captured_attested_verified_and_searchable_on_another_node
     let unknown = net.node(2).call("archive_verify", json!([format!("0x{}", "ab".repeat(32))]));
     assert_eq!(unknown["verified"], json!(false));
     net.log("search, captures, content and verify answer on node 2");
+
+    // `archivechain archive crawl`: the archiver node crawls a small site now and submits each
+    // page; the others attest them as for requests.
+    let url0 = format!("ws://{}", net.node(0).addr());
+    let crawl = run_cli(
+        &[
+            "archive",
+            "crawl",
+            &format!("{site}/site/start.html"),
+            "--depth",
+            "1",
+            "--max-pages",
+            "5",
+            "--url",
+            &url0,
+            "--json",
+        ],
+        Duration::from_secs(120),
+    )
+    .expect("cli");
+    assert!(crawl.success(), "archive crawl failed:\n{crawl}");
+    let state: Value = serde_json::from_str(&crawl.stdout).expect("JSON state");
+    assert_eq!(state["state"], json!("done"), "{state}");
+    assert_eq!(state["submitted"].as_array().map(Vec::len), Some(2), "{state}");
+    let next_hash = sha256(NEXT_PAGE.as_bytes());
+    let ok =
+        net.wait_until(Duration::from_secs(120), || record_status(net.node(3), &next_hash) == Some("Verified".into()));
+    assert!(ok, "crawled page not verified: {:?}", record_status(net.node(3), &next_hash));
+    net.log("archive crawl: two pages crawled, submitted and verified");
 
     // The index is a view: delete it, restart, and it is rebuilt from the WARC store.
     let index_dir = net.node(2).base_path().join("chains").join("archivechain_local").join("archive").join("index");

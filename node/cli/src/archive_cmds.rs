@@ -37,6 +37,27 @@ pub enum ArchiveCmd {
         #[command(flatten)]
         rpc: RpcArgs,
     },
+    /// Make the node crawl a site now: every page is stored as WARC, indexed and submitted on
+    /// chain with the node's key (needs `--rpc-methods unsafe` on the node). Shows progress.
+    Crawl {
+        /// The seed URL.
+        #[arg(value_name = "SEED_URL")]
+        seed: String,
+        /// Link depth (0–5).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
+        depth: u32,
+        /// At most this many pages.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        max_pages: u32,
+        /// host (same host), prefix (URLs under the seed) or domain (subdomains too).
+        #[arg(long, default_value = "host", value_parser = ["host", "prefix", "domain"])]
+        scope: String,
+        /// Give up waiting after this many seconds (the crawl goes on in the node).
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+        #[command(flatten)]
+        rpc: RpcArgs,
+    },
     /// Write the node's captures as one WARC (`--warc out.warc.gz`) or a WACZ (`--wacz out.wacz`).
     /// Reads the store under the base path: stop the node first.
     Export(ExportArgs),
@@ -146,6 +167,65 @@ async fn online(cmd: ArchiveCmd) -> anyhow::Result<()> {
             output::print_json(&res);
             if res["verified"] != json!(true) {
                 bail!("the local copy does not verify against the chain");
+            }
+        }
+        ArchiveCmd::Crawl { seed, depth, max_pages, scope, timeout, rpc } => {
+            if let Err(e) = archive_pallet_archive::validate_url(seed.as_bytes()) {
+                bail!("cannot crawl {seed:?}: {e:?} (http:// or https:// URLs only)");
+            }
+            let json_out = rpc.json;
+            let rpc = rpc.connect().await?;
+            let started: Value = rpc
+                .call(
+                    "archive_crawl",
+                    vec![json!({"seed": seed, "depth": depth, "maxPages": max_pages, "scope": scope})],
+                )
+                .await
+                .map_err(|e| anyhow!("archive_crawl: {e}"))?;
+            let job = started["job"].as_u64().ok_or_else(|| anyhow!("the node answered {started}"))?;
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
+            let state = loop {
+                let s: Value = rpc.call("archive_crawlStatus", vec![json!(job)]).await.map_err(|e| anyhow!("{e}"))?;
+                if !json_out {
+                    eprint!(
+                        "\r[crawl {job}] {} pages, {} captures, {} KiB, {} queued, {} errors   ",
+                        s["pages"],
+                        s["captures"].as_u64().unwrap_or(0),
+                        s["bytes"].as_u64().unwrap_or(0) / 1024,
+                        s["queued"].as_u64().unwrap_or(0),
+                        s["errors"].as_array().map(Vec::len).or(s["errors"].as_u64().map(|n| n as usize)).unwrap_or(0)
+                    );
+                }
+                if s["state"] != json!("running") {
+                    break s;
+                }
+                if std::time::Instant::now() > deadline {
+                    bail!("still crawling after {timeout} s (job {job}; the node goes on)");
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            };
+            if !json_out {
+                eprintln!();
+            }
+            if json_out {
+                output::print_json(&state);
+            } else {
+                output::print_fields(&[
+                    ("job", job.to_string()),
+                    ("state", state["state"].as_str().unwrap_or_default().to_string()),
+                    ("pages", state["pages"].to_string()),
+                    ("submitted", state["submitted"].as_array().map(Vec::len).unwrap_or(0).to_string()),
+                    ("stopped because", state["stop"].as_str().unwrap_or_default().to_string()),
+                ]);
+                for h in state["submitted"].as_array().cloned().unwrap_or_default() {
+                    println!("  submitted {}", h.as_str().unwrap_or_default());
+                }
+                for f in state["failures"].as_array().cloned().unwrap_or_default() {
+                    println!("  failed {}", f.as_str().unwrap_or_default());
+                }
+            }
+            if state["state"] == json!("failed") {
+                bail!("the crawl failed: {}", state["error"]);
             }
         }
         ArchiveCmd::Export(_) => unreachable!("handled offline"),

@@ -112,6 +112,14 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
             shutdown_rx.clone(),
         )));
         if let Some(archive) = &archive {
+            archive.enable_crawls(archive::worker::CrawlContext {
+                client: client.clone(),
+                pool: pool.clone(),
+                net: net.clone(),
+                archive: Arc::downgrade(archive),
+                key: author.clone(),
+                runtime: tokio::runtime::Handle::current(),
+            });
             tasks.push(tokio::spawn(archive::worker::run(
                 client.clone(),
                 pool.clone(),

@@ -11,6 +11,8 @@ const EXPECTED_METHODS: &[&str] = &[
     "account_nextIndex",
     "archive_captures",
     "archive_content",
+    "archive_crawl",
+    "archive_crawlStatus",
     "archive_search",
     "archive_suggest",
     "archive_verify",

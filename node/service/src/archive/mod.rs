@@ -54,6 +54,10 @@ pub struct Archive {
     store: Mutex<WarcStore>,
     index: SearchIndex,
     config: ArchiveConfig,
+    /// What `archive_crawl` needs to run a crawl on this node (set when the node has a key).
+    crawler: std::sync::OnceLock<worker::CrawlContext>,
+    /// Crawl jobs started over RPC, by id.
+    jobs: Mutex<std::collections::BTreeMap<u64, Value>>,
 }
 
 fn lang_of(hint: Option<&str>) -> Lang {
@@ -139,7 +143,13 @@ impl Archive {
             }
         };
         tracing::info!(dir = %config.dir.display(), captures = store.len(), indexed = index.len(), "archive opened");
-        Ok(Arc::new(Archive { store: Mutex::new(store), index, config }))
+        Ok(Arc::new(Archive {
+            store: Mutex::new(store),
+            index,
+            config,
+            crawler: std::sync::OnceLock::new(),
+            jobs: Mutex::new(std::collections::BTreeMap::new()),
+        }))
     }
 
     fn rebuild(dir: &std::path::Path, store: &WarcStore, config: &ArchiveConfig) -> Result<SearchIndex, String> {
@@ -191,6 +201,22 @@ impl Archive {
     /// The crawl settings of this node (limits come from the request).
     pub fn config(&self) -> &ArchiveConfig {
         &self.config
+    }
+
+    /// Enables `archive_crawl` (the node's key signs the submissions).
+    pub(crate) fn enable_crawls(&self, ctx: worker::CrawlContext) {
+        let _ = self.crawler.set(ctx);
+    }
+
+    /// Records the state of crawl job `id`.
+    pub(crate) fn set_job(&self, id: u64, state: Value) {
+        let mut jobs = self.jobs.lock();
+        jobs.insert(id, state);
+        // Keep the last 100 jobs.
+        while jobs.len() > 100 {
+            let Some(first) = jobs.keys().next().copied() else { break };
+            jobs.remove(&first);
+        }
     }
 
     /// Stores a crawled capture (and indexes it if it is a page); returns its content hash.
@@ -326,6 +352,20 @@ impl Archive {
                     "truncated": body.len() < total, "body": format!("0x{}", hex::encode(body)),
                 }))
             }
+            ArchiveCall::Crawl { seed, depth, max_pages, scope } => {
+                let ctx = self
+                    .crawler
+                    .get()
+                    .ok_or("this node has no key to submit captures with (start it with a validator key)")?;
+                let id = {
+                    let jobs = self.jobs.lock();
+                    jobs.keys().next_back().map_or(1, |k| k + 1)
+                };
+                self.set_job(id, json!({"job": id, "seed": seed, "state": "running", "pages": 0}));
+                worker::start_crawl_job(ctx.clone(), id, seed, depth, max_pages, &scope);
+                Ok(json!({ "job": id }))
+            }
+            ArchiveCall::CrawlStatus { job } => Ok(self.jobs.lock().get(&job).cloned().unwrap_or(Value::Null)),
             ArchiveCall::Verify { hash } => {
                 let chain = chain_record(client, &hash);
                 let store = self.store.lock();

@@ -56,6 +56,111 @@ fn mark(client: &Client, key: &[u8], n: BlockNumber) {
     }
 }
 
+/// What a crawl started over RPC (`archive_crawl`) needs.
+#[derive(Clone)]
+pub(crate) struct CrawlContext {
+    pub(crate) client: Arc<Client>,
+    pub(crate) pool: Arc<TxPool>,
+    pub(crate) net: Option<NetworkHandle>,
+    pub(crate) archive: std::sync::Weak<Archive>,
+    pub(crate) key: Pair,
+    pub(crate) runtime: tokio::runtime::Handle,
+}
+
+/// Starts crawl job `id` on the node's runtime: every successful page is stored, indexed and
+/// submitted (unless already on chain); progress goes to the job's state.
+pub(crate) fn start_crawl_job(ctx: CrawlContext, id: u64, seed: String, depth: u32, max_pages: u32, scope: &str) {
+    let scope = match scope {
+        "prefix" => archive_crawler::Scope::Prefix,
+        "domain" => archive_crawler::Scope::Domain,
+        _ => archive_crawler::Scope::Host,
+    };
+    let runtime = ctx.runtime.clone();
+    runtime.spawn(async move {
+        let Some(archive) = ctx.archive.upgrade() else { return };
+        let mut config = archive_crawler::CrawlConfig::new([seed.clone()]);
+        config.scope = scope;
+        config.max_depth = depth;
+        config.max_pages = u64::from(max_pages);
+        config.total_timeout = CRAWL_TIMEOUT * 10;
+        config.allow_private_addresses = archive.config().allow_private_addresses;
+        config.politeness_delay = Duration::from_millis(archive.config().politeness_ms);
+        let mut sink = archive_crawler::VecSink::default();
+        let progress_archive = archive.clone();
+        let seed2 = seed.clone();
+        let result = archive_crawler::crawl(config, &mut sink, move |p| {
+            progress_archive.set_job(
+                id,
+                serde_json::json!({"job": id, "seed": seed2, "state": "running", "pages": p.pages,
+                    "captures": p.captures, "bytes": p.bytes, "queued": p.queued, "errors": p.errors}),
+            );
+        })
+        .await;
+        let report = match result {
+            Ok(r) => r,
+            Err(e) => {
+                archive.set_job(id, serde_json::json!({"job": id, "seed": seed, "state": "failed", "error": e.to_string()}));
+                return;
+            }
+        };
+        let mut submitted = Vec::new();
+        let mut failures = Vec::new();
+        for (capture, page) in &sink.items {
+            let hash = match archive.store_crawled(capture, page.as_ref()) {
+                Ok(h) => h,
+                Err(e) => {
+                    failures.push(format!("{}: {e}", capture.url));
+                    continue;
+                }
+            };
+            if capture.prerequisite || !(200..300).contains(&capture.status) || page.is_none() {
+                continue;
+            }
+            if super::chain_record(&ctx.client, &hash).is_some() {
+                continue;
+            }
+            match submit_capture(&ctx.client, &ctx.pool, ctx.net.as_ref(), &ctx.key, capture, hash, None) {
+                Ok(()) => submitted.push(format!("0x{}", hex::encode(hash))),
+                Err(e) => failures.push(format!("{}: {e}", capture.url)),
+            }
+        }
+        archive.set_job(
+            id,
+            serde_json::json!({"job": id, "seed": seed, "state": "done", "pages": report.pages, "captures": report.captures,
+                "bytes": report.bytes, "errors": report.errors.iter().map(|(u, e)| format!("{u}: {e}")).collect::<Vec<_>>(),
+                "submitted": submitted, "failures": failures, "stop": format!("{:?}", report.stop)}),
+        );
+    });
+}
+
+/// Signs and submits `Archive.submit_archive` for a stored capture.
+fn submit_capture(
+    client: &Client,
+    pool: &TxPool,
+    net: Option<&NetworkHandle>,
+    key: &Pair,
+    capture: &archive_crawler::Capture,
+    hash: [u8; 32],
+    request: Option<u64>,
+) -> Result<(), String> {
+    let mime = capture.header("content-type").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+    let mime = mime.split(';').next().unwrap_or_default().trim().as_bytes().to_vec();
+    let metadata = archive_primitives::hashing::blake2_256(&capture.response_headers.encode());
+    let call = RuntimeCall::Archive(archive_pallet_archive::Call::submit_archive {
+        url: capture.url.clone().into_bytes(),
+        content_hash: hash,
+        metadata_hash: metadata,
+        size: capture.body.len() as u64,
+        mime: mime.into_iter().take(255).collect(),
+        captured_at: capture.captured_at_ms,
+        tags: Vec::new(),
+        request,
+    });
+    let xt = crate::submit::sign_and_submit(client, pool, key, call)?;
+    gossip(net, xt);
+    Ok(())
+}
+
 /// Runs until shutdown, looking for work every other slot.
 pub(crate) async fn run(
     client: Arc<Client>,
@@ -152,22 +257,10 @@ async fn crawl_request(
         }
     }
     tracing::info!(request = id, pages = report.pages, captures = report.captures, "crawl finished");
-    let (capture, hash) = seed.ok_or_else(|| format!("no successful capture of {url}"))?;
-    let mime = capture.header("content-type").map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
-    let mime = mime.split(';').next().unwrap_or_default().trim().as_bytes().to_vec();
-    let metadata = archive_primitives::hashing::blake2_256(&capture.response_headers.encode());
-    let call = RuntimeCall::Archive(archive_pallet_archive::Call::submit_archive {
-        url: req.url.clone(),
-        content_hash: hash,
-        metadata_hash: metadata,
-        size: capture.body.len() as u64,
-        mime: mime.into_iter().take(255).collect(),
-        captured_at: capture.captured_at_ms,
-        tags: Vec::new(),
-        request: Some(id),
-    });
-    let xt = crate::submit::sign_and_submit(client, pool, key, call)?;
-    gossip(net, xt);
+    let (mut capture, hash) = seed.ok_or_else(|| format!("no successful capture of {url}"))?;
+    // The record names the requested URL (the capture may be the end of a redirect chain).
+    capture.url = url.clone();
+    submit_capture(client, pool, net, key, &capture, hash, Some(id))?;
     tracing::info!(request = id, content_hash = %hex::encode(hash), "submitted the capture on chain");
     Ok(())
 }
