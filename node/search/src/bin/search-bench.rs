@@ -381,10 +381,14 @@ struct Args {
     seed: u64,
     dir: Option<PathBuf>,
     keep: bool,
+    /// Query a running node's `archive_search` over JSON-RPC (HTTP) at this address instead
+    /// of the library (the node must serve an index built by a previous run with `--dir`).
+    rpc: Option<String>,
 }
 
 fn parse_args(cores: usize) -> Result<Args, String> {
-    let mut args = Args { docs: 100_000, queries: 1_000, threads: cores.clamp(1, 4), seed: 42, dir: None, keep: false };
+    let mut args =
+        Args { docs: 100_000, queries: 1_000, threads: cores.clamp(1, 4), seed: 42, dir: None, keep: false, rpc: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
@@ -395,9 +399,10 @@ fn parse_args(cores: usize) -> Result<Args, String> {
             "--seed" => args.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--dir" => args.dir = Some(PathBuf::from(value("--dir")?)),
             "--keep" => args.keep = true,
+            "--rpc" => args.rpc = Some(value("--rpc")?),
             "-h" | "--help" => {
                 return Err(
-                    "usage: search-bench [--docs N] [--queries N] [--threads N] [--seed N] [--dir PATH] [--keep]"
+                    "usage: search-bench [--docs N] [--queries N] [--threads N] [--seed N] [--dir PATH] [--keep] [--rpc HOST:PORT]"
                         .into(),
                 )
             }
@@ -422,6 +427,32 @@ fn dir_size(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)
         .map(|entries| entries.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0)
+}
+
+/// One `archive_search` call over HTTP (a new connection each time, as a simple client does).
+fn rpc_search(addr: &str, q: &Query) -> Result<u64, Box<dyn std::error::Error>> {
+    use std::io::{Read, Write};
+    let lang = q.language.map(|l| match l {
+        archive_search::Lang::En => "en",
+        archive_search::Lang::Fr => "fr",
+        archive_search::Lang::Other => "other",
+    });
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "archive_search", "params": [{
+        "text": q.text, "hosts": q.hosts, "tags": q.tags, "language": lang, "from": q.from_ms, "to": q.to_ms,
+        "offset": q.offset, "limit": q.limit}]})
+    .to_string();
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_nodelay(true)?;
+    write!(s, "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp)?;
+    let text = String::from_utf8_lossy(&resp);
+    let json = text.split("\r\n\r\n").nth(1).ok_or("no HTTP body")?;
+    let v: serde_json::Value = serde_json::from_str(json.trim())?;
+    if let Some(e) = v.get("error") {
+        return Err(format!("archive_search: {e}").into());
+    }
+    Ok(v["result"]["total"].as_u64().unwrap_or(0))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -454,6 +485,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.elapsed().as_secs_f64()
     );
 
+    if let Some(addr) = &args.rpc {
+        // The same deterministic queries, sent to a node serving the index of an earlier run.
+        let mut prng = Rng(args.seed ^ 0xF00D);
+        let phrases: Vec<String> = (0..1_000)
+            .filter_map(|_| {
+                let d = docs.get(prng.below(docs.len() as u64) as usize)?;
+                let words: Vec<&str> = d.text.split_whitespace().collect();
+                let i = prng.below(words.len().saturating_sub(1) as u64) as usize;
+                Some(format!("{} {}", words.get(i)?, words.get(i + 1)?))
+            })
+            .collect();
+        let mut qrng = Rng(args.seed ^ 0x5EED);
+        let mut all = Vec::new();
+        let mut total = 0u64;
+        for i in 0..args.queries + WARMUP_QUERIES {
+            let q = make_query(KINDS[i % KINDS.len()], &en, &fr, &phrases, &mut qrng);
+            let t = Instant::now();
+            total += rpc_search(addr, &q)?;
+            if i >= WARMUP_QUERIES {
+                all.push(t.elapsed());
+            }
+        }
+        println!(
+            "archive_search over JSON-RPC (HTTP, {addr}): mean total matches {:.0}",
+            total as f64 / all.len().max(1) as f64
+        );
+        summary("rpc", all.clone());
+        all.sort();
+        println!("goal p50 < 10 ms: {}", if percentile(&all, 0.5) < 10.0 { "met" } else { "NOT met" });
+        return Ok(());
+    }
     let config =
         SearchConfig::default().with_writer_threads(args.threads).with_writer_heap_bytes(args.threads * 100_000_000);
     let _ = std::fs::remove_dir_all(&dir);
