@@ -13,7 +13,9 @@
 #
 # Usage: scripts/warc-check.sh [work-dir]     (default: a temporary directory, removed on exit)
 #        scripts/warc-check.sh --files OUT.warc.gz OUT.wacz
-#                                   check given exports (e.g. `archivechain archive export`) only
+#                                   check given exports (e.g. `archivechain archive export`):
+#                                   warcio check, wacz validate, and replay of every captured URL
+#                                   in pywb (installed from PyPI into the same venv)
 # Env:   ARCHIVECHAIN_CACHE   cache root (default ~/.cache/archivechain); the Python venv lives
 #                             in $ARCHIVECHAIN_CACHE/warc-venv and is created on first use
 #        CARGO_TARGET_DIR     respected as usual by cargo
@@ -65,6 +67,43 @@ if [ -n "$FILES_WARC" ]; then
     echo "warc-check: warcio check -v $FILES_WARC: $pass digest pass"
     "$VENV/bin/wacz" validate -f "$FILES_WACZ" >"$WORK/validate.log" 2>&1 || { cat "$WORK/validate.log" >&2; fail "wacz validate $FILES_WACZ"; }
     echo "warc-check: wacz validate -f $FILES_WACZ: $(tr '\n' ' ' <"$WORK/validate.log")"
+    # Replay in pywb: every captured URL of the WARC answers with its archived response.
+    if ! "$PY" -c 'import pywb' 2>/dev/null; then
+        "$VENV/bin/pip" install --quiet --disable-pip-version-check pywb
+    fi
+    mkdir -p "$WORK/pywb" && cd "$WORK/pywb"
+    "$VENV/bin/wb-manager" init replay >/dev/null 2>&1 || fail "wb-manager init"
+    "$VENV/bin/wb-manager" add replay "$FILES_WARC" >/dev/null 2>&1 || fail "wb-manager add"
+    port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    "$VENV/bin/wayback" --port "$port" -b 127.0.0.1 >wayback.log 2>&1 &
+    wb=$!
+    trap 'kill $wb 2>/dev/null || true; rm -rf "$WORK"' EXIT
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+        sleep 0.2
+    done
+    # (Truncated captures are skipped: their HTTP headers promise more bytes than were kept.)
+    urls="$("$VENV/bin/warcio" index -f warc-type,warc-target-uri,warc-truncated "$FILES_WARC" | "$PY" -c '
+import json, sys
+seen = []
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("warc-type") == "response" and not r.get("warc-truncated") and r.get("warc-target-uri") not in seen:
+        seen.append(r["warc-target-uri"])
+print("\n".join(seen))')"
+    replayed=0
+    while IFS= read -r u; do
+        [ -n "$u" ] || continue
+        code="$(curl -s --max-time 20 -o "$WORK/replayed" -w '%{http_code}' "http://127.0.0.1:$port/replay/2id_/$u" || true)"
+        # Archived pages answer 200 with their payload; archived redirects answer 3xx.
+        if ! { [ "$code" = 200 ] && [ -s "$WORK/replayed" ]; } && ! [[ "$code" =~ ^30[1278]$ ]]; then
+            cat wayback.log >&2
+            fail "pywb replay of $u answered $code"
+        fi
+        replayed=$((replayed + 1))
+    done <<<"$urls"
+    [ "$replayed" -gt 0 ] || fail "no response record to replay"
+    echo "warc-check: pywb replayed $replayed URL(s) from $FILES_WARC"
     echo "warc-check: OK"
     exit 0
 fi
