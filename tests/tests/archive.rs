@@ -126,6 +126,8 @@ fn a_requested_page_is_captured_attested_verified_and_searchable_on_another_node
     assert_eq!(urls(&fr_only), vec![fr_url.clone()], "{fr_only}");
     let v = net.node(2).call("archive_verify", json!([format!("0x{}", hex::encode(en_hash))]));
     assert_eq!(v["verified"], json!(true), "{v}");
+    let suggestions = net.node(2).call("archive_suggest", json!(["arch"]));
+    assert!(suggestions.as_array().is_some_and(|a| a.contains(&json!("archives"))), "{suggestions}");
     let caps = net.node(2).call("archive_captures", json!([en_url]));
     assert_eq!(caps.as_array().map(Vec::len), Some(1), "{caps}");
     let content = net.node(2).call("archive_content", json!([format!("0x{}", hex::encode(fr_hash))]));
