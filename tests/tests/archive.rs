@@ -28,7 +28,17 @@ const START_PAGE: &str = "<html><head><title>Crawl start</title></head><body><p>
 const NEXT_PAGE: &str =
     "<html><head><title>Crawl next</title></head><body><p>Keepers tended the lamps.</p></body></html>";
 
+/// Requests served per path (the resume test counts fetches).
+static HITS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// One testnet at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Serves the fixture site on 127.0.0.1 (robots.txt allows everything); returns the base URL.
+/// `/slow/N.html` (N < 6) answers after 1.5 s and links to the next one.
 fn fixture_site() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -40,6 +50,22 @@ fn fixture_site() -> String {
                 let n = s.read(&mut buf).unwrap_or(0);
                 let req = String::from_utf8_lossy(&buf[..n]);
                 let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                HITS.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
+                let slow = path
+                    .strip_prefix("/slow/")
+                    .and_then(|p| p.strip_suffix(".html"))
+                    .and_then(|n| n.parse::<u32>().ok());
+                if let Some(n) = slow.filter(|n| *n < 6) {
+                    std::thread::sleep(Duration::from_millis(1500));
+                    let body = format!("<html><head><title>Slow {n}</title></head><body><p>Page {n}</p><a href=\"{}.html\">next</a></body></html>", n + 1);
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = s.write_all(head.as_bytes());
+                    let _ = s.write_all(body.as_bytes());
+                    return;
+                }
                 let (status, ctype, body) = match path.as_str() {
                     "/robots.txt" => ("200 OK", "text/plain", "User-agent: *\nAllow: /\n".to_string()),
                     "/en.html" => ("200 OK", "text/html; charset=utf-8", EN_PAGE.to_string()),
@@ -94,6 +120,7 @@ fn urls(res: &Value) -> Vec<String> {
 
 #[test]
 fn a_requested_page_is_captured_attested_verified_and_searchable_on_another_node() {
+    let _turn = serial();
     let site = fixture_site();
     let flags = vec!["--archive-allow-private".to_owned(), "--crawl-politeness-ms".to_owned(), "0".to_owned()];
     let mut net = Testnet::start(TestnetConfig {
@@ -201,4 +228,45 @@ fn a_requested_page_is_captured_attested_verified_and_searchable_on_another_node
     let said = format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
     assert!(check.status.success(), "warcio/wacz refused the export:\n{said}");
     net.log(&format!("exported WARC and WACZ validated: {}", said.trim().replace('\n', " | ")));
+}
+
+/// A crawl interrupted by a node restart resumes from its saved frontier: pages fetched before
+/// the restart are not fetched again, and the request is still fulfilled and verified.
+#[test]
+fn an_interrupted_crawl_resumes_after_a_restart() {
+    let _turn = serial();
+    let site = fixture_site();
+    let flags = vec!["--archive-allow-private".to_owned(), "--crawl-politeness-ms".to_owned(), "0".to_owned()];
+    // Reserved peers redial each other, so the restarted archiver (node 0) rejoins the mesh.
+    let mut net = Testnet::start(TestnetConfig {
+        node_flags: (0..4).map(|i| (i, flags.clone())).collect(),
+        ..TestnetConfig::reserved_mesh(4)
+    })
+    .unwrap_or_else(|e| panic!("testnet did not start: {e:#}"));
+    let seed = format!("{site}/slow/0.html");
+    let count = |path: &str| HITS.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|p| *p == path).count();
+    cli_ok(&net, 1, &["tx", "archive", "request", &seed, "--depth", "5", "--max-pages", "6", "--from", "ethan"]);
+    // Stop Alith's node (the archiver) once two slow pages are done.
+    assert!(net.wait_until(Duration::from_secs(60), || count("/slow/1.html") >= 1), "the crawl did not start");
+    net.node_mut(0).stop();
+    net.log(&format!(
+        "archiver stopped mid-crawl after {} slow pages",
+        (0..6).filter(|n| count(&format!("/slow/{n}.html")) > 0).count()
+    ));
+    assert!(
+        net.node(0).stderr_tail(400).contains("frontier is saved"),
+        "no frontier saved:\n{}",
+        net.node(0).stderr_tail(40)
+    );
+    net.restart(0).expect("restart node 0");
+    let hash = sha256(
+        "<html><head><title>Slow 0</title></head><body><p>Page 0</p><a href=\"1.html\">next</a></body></html>"
+            .as_bytes(),
+    );
+    let ok = net.wait_until(Duration::from_secs(120), || record_status(net.node(1), &hash) == Some("Verified".into()));
+    assert!(ok, "the resumed request was not verified: {:?}", record_status(net.node(1), &hash));
+    assert!(net.node(0).stderr_tail(400).contains("resuming an interrupted crawl"), "{}", net.node(0).stderr_tail(40));
+    assert_eq!(count("/slow/0.html"), 1, "the seed was fetched again after the restart");
+    assert_eq!(count("/slow/5.html"), 1, "the last page was not fetched exactly once");
+    net.log("the crawl resumed after the restart; the seed was fetched once; the record is verified");
 }

@@ -298,6 +298,22 @@ impl Archive {
         Ok(())
     }
 
+    /// The newest successful capture of `url` in the store, as the crawler's capture (for a
+    /// submission after a resumed crawl).
+    pub(crate) fn stored_page(&self, url: &str) -> Option<(CrawlCapture, [u8; 32])> {
+        let store = self.store.lock();
+        let r = store.captures(url, None, None).into_iter().rev().find(|r| (200..300).contains(&r.status))?;
+        let rec = store.read(&r).ok()?;
+        let b = ContentBundle {
+            url: r.url.clone(),
+            status: r.status,
+            headers: rec.http_headers,
+            body: rec.body,
+            captured_at: r.captured_at,
+        };
+        Some((to_crawl(&b), r.content_hash))
+    }
+
     /// Whether this node holds the capture.
     pub fn has(&self, hash: &[u8; 32]) -> bool {
         self.store.lock().by_hash(hash).is_some()

@@ -185,18 +185,22 @@ pub(crate) async fn run(
             let open: Vec<(u64, BlockNumber)> = read(&client, &best, &st::OpenRequests::key()).unwrap_or_default();
             for (id, _) in open {
                 let marker = format!("archive/crawled/{id}").into_bytes();
-                if done_at(&client, &marker).is_some_and(|at| info.best_number < at.saturating_add(RETRY_BLOCKS)) {
+                // An interrupted crawl (saved frontier) resumes at once; a finished or failed
+                // one is retried only after RETRY_BLOCKS.
+                let interrupted = frontier_path(&archive, id).exists();
+                if !interrupted
+                    && done_at(&client, &marker).is_some_and(|at| info.best_number < at.saturating_add(RETRY_BLOCKS))
+                {
                     continue;
                 }
                 let Some(req) = read::<ArchiveRequest>(&client, &best, &st::Requests::key(&id)) else { continue };
                 mark(&client, &marker, info.best_number);
-                tokio::select! {
-                    _ = shutdown.changed() => return,
-                    r = crawl_request(&client, &pool, net.as_ref(), &archive, &key, id, &req) => {
-                        if let Err(e) = r {
-                            tracing::warn!(request = id, error = %e, "archive request not fulfilled");
-                        }
-                    }
+                let r = crawl_request(&client, &pool, net.as_ref(), &archive, &key, id, &req, &mut shutdown).await;
+                if let Err(e) = r {
+                    tracing::warn!(request = id, error = %e, "archive request not fulfilled");
+                }
+                if *shutdown.borrow() {
+                    return;
                 }
             }
         }
@@ -229,6 +233,15 @@ fn gossip(net: Option<&NetworkHandle>, xt: Vec<u8>) {
 }
 
 /// Crawls request `id` and submits the capture of its URL.
+/// Where an interrupted crawl of request `id` keeps its frontier.
+fn frontier_path(archive: &Archive, id: u64) -> std::path::PathBuf {
+    archive.config().dir.join("frontiers").join(format!("request-{id}.json"))
+}
+
+/// Crawls request `id` and submits the capture of its URL. On shutdown the crawl stops, what
+/// was captured is stored and the frontier saved: the next start resumes it (pages already
+/// fetched are not fetched again).
+#[allow(clippy::too_many_arguments)]
 async fn crawl_request(
     client: &Client,
     pool: &TxPool,
@@ -237,6 +250,7 @@ async fn crawl_request(
     key: &Pair,
     id: u64,
     req: &ArchiveRequest,
+    shutdown: &mut watch::Receiver<bool>,
 ) -> Result<(), String> {
     let url = String::from_utf8(req.url.clone()).map_err(|_| "request URL is not UTF-8".to_string())?;
     let mut config = archive_crawler::CrawlConfig::new([url.clone()]);
@@ -245,9 +259,45 @@ async fn crawl_request(
     config.total_timeout = CRAWL_TIMEOUT;
     config.allow_private_addresses = archive.config().allow_private_addresses;
     config.politeness_delay = Duration::from_millis(archive.config().politeness_ms);
-    tracing::info!(request = id, %url, depth = req.depth, max_pages = req.max_pages, "crawling an archive request");
+    let path = frontier_path(archive, id);
+    let mut crawler = match archive_crawler::Frontier::load(&path) {
+        Ok(frontier) => {
+            tracing::info!(request = id, %url, pending = frontier.len(), "resuming an interrupted crawl");
+            archive_crawler::Crawler::resume(config, frontier)
+        }
+        Err(_) => {
+            tracing::info!(request = id, %url, depth = req.depth, max_pages = req.max_pages, "crawling an archive request");
+            archive_crawler::Crawler::new(config)
+        }
+    }
+    .map_err(|e| e.to_string())?;
+    let stop = crawler.stop_handle();
     let mut sink = archive_crawler::VecSink::default();
-    let report = archive_crawler::crawl(config, &mut sink, |_| {}).await.map_err(|e| e.to_string())?;
+    let report = {
+        let run = crawler.run(&mut sink, |_| {});
+        tokio::pin!(run);
+        tokio::select! {
+            r = &mut run => r,
+            _ = shutdown.changed() => {
+                stop.stop();
+                run.await
+            }
+        }
+    };
+    if report.stop == archive_crawler::StopReason::Stopped {
+        for (capture, page) in &sink.items {
+            archive.store_crawled(capture, page.as_ref())?;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        crawler.frontier().save(&path).map_err(|e| e.to_string())?;
+        return Err(format!(
+            "interrupted after {} pages; the frontier is saved and resumes at the next start",
+            report.pages
+        ));
+    }
+    let _ = std::fs::remove_file(&path);
     let mut seed: Option<(archive_crawler::Capture, [u8; 32])> = None;
     for (capture, page) in &sink.items {
         let hash = archive.store_crawled(capture, page.as_ref())?;
@@ -257,6 +307,8 @@ async fn crawl_request(
         }
     }
     tracing::info!(request = id, pages = report.pages, captures = report.captures, "crawl finished");
+    // A resumed crawl captured the requested page in its first run: take it from the store.
+    let seed = seed.or_else(|| archive.stored_page(&url));
     let (mut capture, hash) = seed.ok_or_else(|| format!("no successful capture of {url}"))?;
     // The record names the requested URL (the capture may be the end of a redirect chain).
     capture.url = url.clone();
