@@ -615,3 +615,26 @@ fn a_peer_announcing_invalid_blocks_is_banned() {
     assert!(net.node(0).rpc("system_health", json!([])).is_ok(), "node 0 is up");
     let _ = &mut net;
 }
+
+/// A boot node that restarts knows no one (it has no boot nodes of its own): its peers must
+/// dial it again, or it would author alone on a fork.
+#[test]
+fn a_restarted_boot_node_is_found_again_by_its_peers() {
+    let _turn = serial();
+    let mut net = start(TestnetConfig::star(4));
+    let all = [0, 1, 2, 3];
+    wait_finalized(&net, &all, &[2; 4], Duration::from_secs(90), "network finalizes");
+    net.node_mut(0).stop();
+    net.sleep(Duration::from_secs(3));
+    net.restart(0).expect("restart node 0");
+    let mut peers = 0;
+    let ok = net.wait_until(Duration::from_secs(45), || {
+        peers = net.peers(0);
+        peers >= 2
+    });
+    assert!(ok, "the restarted boot node has {peers} peer(s) after 45 s");
+    let before = finalized_of(&net, &all);
+    let targets: Vec<u32> = before.iter().map(|f| f + 2).collect();
+    wait_finalized(&net, &all, &targets, Duration::from_secs(90), "finality continues with the boot node back");
+    net.assert_agreement(&all);
+}

@@ -38,6 +38,9 @@ use crate::{
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
 /// Reconnect to reserved peers (and boot nodes when alone) every this many ticks.
 const RECONNECT_EVERY_TICKS: u64 = 3;
+/// Redial disconnected boot nodes every this many ticks even when we have peers (a multiple
+/// of [`RECONNECT_EVERY_TICKS`]).
+const BOOT_REDIAL_EVERY_TICKS: u64 = 15;
 /// Queued events beyond which new gossip events are dropped (peer events never are).
 const MAX_PENDING_EVENTS: usize = 4096;
 /// Block-serving jobs (database reads) running at once; further sync requests are dropped.
@@ -268,7 +271,8 @@ impl NetworkWorker {
         }
     }
 
-    /// Redials disconnected reserved peers, and the boot nodes when we have no peer at all.
+    /// Redials disconnected reserved peers, and the boot nodes when we have no peer at all
+    /// (or `force_boot`).
     fn reconnect(&mut self, force_boot: bool) {
         if self.swarm.behaviour().gate.is_blocked() {
             return;
@@ -281,7 +285,9 @@ impl NetworkWorker {
         }
         if force_boot || self.swarm.behaviour().gate.connected_count() == 0 {
             for (peer, addr) in self.boot_nodes.clone() {
-                if !self.swarm.is_connected(&peer) {
+                // Not a peer the gate would refuse (banned, or not reserved in reserved-only
+                // mode: a partition made by removing reserved peers stays made).
+                if !self.swarm.is_connected(&peer) && self.swarm.behaviour().gate.check(&peer).is_ok() {
                     let _ = self.dial(peer, Some(addr));
                 }
             }
@@ -297,7 +303,10 @@ impl NetworkWorker {
         self.rate.prune(now);
         self.content_rate.prune(now);
         if self.ticks.is_multiple_of(RECONNECT_EVERY_TICKS) {
-            self.reconnect(false);
+            // Boot nodes are also redialled now and then while we have other peers: a boot
+            // node that restarted knows nobody (no peer store), so only its peers can bring
+            // it back into the network.
+            self.reconnect(self.ticks.is_multiple_of(BOOT_REDIAL_EVERY_TICKS));
         }
     }
 
