@@ -188,20 +188,8 @@ pub async fn identity(who: AccountId20, rpc: RpcArgs) -> anyhow::Result<()> {
         read(&rpc, &archive_pallet_identity::storage::Roles::key(&who), "Identity.Roles").await?.unwrap_or(0);
     let granted: Vec<archive_pallet_identity::Role> =
         archive_pallet_identity::Role::ALL.into_iter().filter(|r| bits & r.bit() != 0).collect();
-    let mut effective = vec!["guest"];
-    if reg.is_some() || !granted.is_empty() {
-        effective.push("user");
-    }
-    for r in &granted {
-        use archive_pallet_identity::Role;
-        match r {
-            Role::Admin => effective.extend(["archiver", "admin"]),
-            Role::User | Role::Guest => {}
-            other => effective.push(other.name()),
-        }
-    }
-    effective.sort();
-    effective.dedup();
+    let effective: Vec<&str> =
+        archive_pallet_identity::effective_roles(bits, reg.is_some()).into_iter().map(|r| r.name()).collect();
     let display = reg.as_ref().map(|r| String::from_utf8_lossy(&r.info.display).into_owned());
     let web = reg.as_ref().and_then(|r| r.info.web.as_ref()).map(|w| String::from_utf8_lossy(w).into_owned());
     let email = reg.as_ref().and_then(|r| r.info.email_hash).map(|h| format!("0x{}", hex::encode(h)));

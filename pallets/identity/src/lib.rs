@@ -42,7 +42,10 @@ pub mod types;
 
 pub use pallet::{call_weight, deposit_event, dispatch, Call, Error, Event};
 pub use registration::identity;
-pub use roles::{build_genesis, ensure_role, grant_role, granted_roles, has_role, revoke_role, roles, GenesisConfig};
+pub use roles::{
+    build_genesis, effective_roles, ensure_role, grant_role, granted_roles, has_role, holds_role, revoke_role, roles,
+    GenesisConfig,
+};
 pub use storage::entries;
 pub use types::{email_hash, IdentityInfo, Registration, Role, MAX_DISPLAY_LEN, MAX_WEB_LEN, WEB_SCHEMES};
 

@@ -22,6 +22,18 @@ fn granted_bits(ext: &Ext<'_>, who: &AccountId20) -> u8 {
     Roles::get(ext, who).unwrap_or(0) & GRANTABLE
 }
 
+/// Whether an account with the granted-role bitset `bits` (as stored in `Identity.Roles`) and
+/// an identity or not holds `role` — the inheritance rule of [`has_role`], for readers of raw
+/// storage (the node's archive worker, the CLI).
+pub fn holds_role(bits: u8, has_identity: bool, role: Role) -> bool {
+    holds(bits & GRANTABLE, || has_identity, role)
+}
+
+/// Every role held with the granted bitset `bits` and an identity or not, sorted.
+pub fn effective_roles(bits: u8, has_identity: bool) -> Vec<Role> {
+    Role::ALL.into_iter().filter(|r| holds_role(bits, has_identity, *r)).collect()
+}
+
 /// Whether an account with `bits` granted (and an identity or not) holds `role`.
 fn holds(bits: u8, has_identity: impl FnOnce() -> bool, role: Role) -> bool {
     match role {

@@ -369,3 +369,30 @@ fn build_genesis_refuses_duplicates_and_guest_writing_nothing() {
         assert_eq!(ext.into_changes(), vec![], "{e:?}");
     }
 }
+
+#[test]
+fn raw_bitset_helpers_agree_with_storage_queries() {
+    use crate::{effective_roles, holds_role, storage::Roles};
+    for bits in 0u8..=0x3f {
+        for has_identity in [false, true] {
+            let b = archive_support::MemoryBackend::default();
+            let mut ext = archive_support::Ext::new(&b);
+            let who = archive_primitives::AccountId20([9; 20]);
+            Roles::insert(&mut ext, &who, &bits);
+            if has_identity {
+                crate::storage::IdentityOf::insert(
+                    &mut ext,
+                    &who,
+                    &crate::Registration {
+                        info: crate::IdentityInfo { display: b"x".to_vec(), web: None, email_hash: None },
+                        deposit: 0,
+                    },
+                );
+            }
+            assert_eq!(effective_roles(bits, has_identity), crate::roles(&ext, &who), "bits {bits:#x}");
+            for role in crate::Role::ALL {
+                assert_eq!(holds_role(bits, has_identity, role), crate::has_role(&ext, &who, role));
+            }
+        }
+    }
+}
