@@ -114,6 +114,23 @@ impl Client {
     /// [`Error::GenesisMismatch`] if the database holds another chain; storage/spec errors.
     pub fn new(db: Database, spec: ChainSpec) -> Result<Arc<Client>, Error> {
         let storage = spec.genesis_storage()?;
+        // The validator set lives in the genesis state; a spec whose consensus section says
+        // otherwise (e.g. a hand-edited raw spec) would author and finalize with the wrong set.
+        // Checked on the spec's own genesis storage: the database's genesis state is pruned
+        // once the chain is longer than the pruning window.
+        let key = archive_pallet_session::Validators::key();
+        let on_chain: Option<Vec<AccountId20>> = storage
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, raw)| parity_scale_codec::Decode::decode(&mut &raw[..]).ok());
+        if let Some(set) = on_chain {
+            if !set.is_empty() && set != spec.consensus.validators {
+                return Err(Error::Spec(archive_chain_spec::Error::Invalid {
+                    path: spec.id.clone(),
+                    reason: "consensus.validators differ from the genesis state's Session.Validators".into(),
+                }));
+            }
+        }
         let update = db.compute_state_update(&trie::empty_root(), storage.into_iter().map(|(k, v)| (k, Some(v))))?;
         let header = Header {
             parent_hash: H256::zero(),
@@ -137,21 +154,6 @@ impl Client {
                     finalized: true,
                 })?;
                 tracing::info!(genesis = %genesis_hash, "initialized genesis");
-            }
-        }
-        // The validator set lives in the genesis state; a spec whose consensus section says
-        // otherwise (e.g. a hand-edited raw spec) would author and finalize with the wrong set.
-        let key = archive_pallet_session::Validators::key();
-        let on_chain: Option<Vec<AccountId20>> = db
-            .state(&db.header(&genesis_hash)?.map(|h| h.state_root).unwrap_or_default())
-            .get(&key)?
-            .and_then(|raw| parity_scale_codec::Decode::decode(&mut &raw[..]).ok());
-        if let Some(set) = on_chain {
-            if !set.is_empty() && set != spec.consensus.validators {
-                return Err(Error::Spec(archive_chain_spec::Error::Invalid {
-                    path: spec.id.clone(),
-                    reason: "consensus.validators differ from the genesis state's Session.Validators".into(),
-                }));
             }
         }
         let (imported, _) = broadcast::channel(NOTIFICATION_CAPACITY);

@@ -107,6 +107,38 @@ fn reopening_resumes_at_the_same_head_and_foreign_genesis_is_refused() {
 }
 
 #[test]
+fn a_chain_longer_than_the_pruning_window_reopens() {
+    // The genesis state is pruned once the chain outgrows the window; opening the database
+    // again must not need it (it once did, and every node older than 256 blocks failed to
+    // restart).
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = DatabaseConfig {
+        path: dir.path().to_path_buf(),
+        state_pruning: archive_storage::StatePruning::KeepBlocks(4),
+        cache_size_mb: 16,
+    };
+    let alith = dev::pair("alith").expect("alith");
+    let head = {
+        let c = Client::new(Database::open(&config).expect("db"), ChainSpec::dev()).expect("client");
+        for slot in 1..=12 {
+            let b = c
+                .build_block(&c.info().best_hash, slot, &alith, vec![], Instant::now() + Duration::from_secs(5))
+                .expect("build");
+            c.import_built(b, true).expect("import");
+        }
+        let genesis_root = c.header(&c.info().genesis_hash).expect("read").expect("genesis header").state_root;
+        assert!(c.db().state(&genesis_root).get(b"anything").is_err(), "the genesis state should be pruned by now");
+        c.info()
+    };
+    let c = Client::new(Database::open(&config).expect("db"), ChainSpec::dev()).expect("reopen after pruning");
+    assert_eq!(c.info(), head);
+    // And it keeps building on the head.
+    let b = c.build_block(&head.best_hash, 13, &alith, vec![], Instant::now() + Duration::from_secs(5)).expect("build");
+    c.import_built(b, true).expect("import");
+    assert_eq!(c.info().best_number, 13);
+}
+
+#[test]
 fn longest_chain_wins_reorg_routes_and_finality_is_never_reverted() {
     let dir = tempfile::tempdir().expect("tmp");
     let c = open(dir.path());
