@@ -96,7 +96,7 @@ pub struct Client {
     db: Database,
     spec: ChainSpec,
     genesis_hash: H256,
-    signatures: SignatureCache,
+    signatures: Arc<SignatureCache>,
     import_lock: Mutex<()>,
     imported: broadcast::Sender<Header>,
     best: broadcast::Sender<Header>,
@@ -163,7 +163,7 @@ impl Client {
             db,
             spec,
             genesis_hash,
-            signatures: SignatureCache::default(),
+            signatures: Arc::new(SignatureCache::default()),
             import_lock: Mutex::new(()),
             imported,
             best,
@@ -257,7 +257,7 @@ impl Client {
             .map_err(|e| unknown(e.to_string()))?
             .ok_or_else(|| unknown(format!("unknown block {at}")))?;
         let adapter = StateAdapter::new(self.db.state(&header.state_root));
-        let r = executive::validate_transaction(&adapter, *at, header.number, xt, &self.signatures);
+        let r = executive::validate_transaction(&adapter, *at, header.number, xt, &*self.signatures);
         if let Some(e) = adapter.take_error() {
             return Err(unknown(e.to_string()));
         }
@@ -354,7 +354,7 @@ impl Client {
                 break;
             }
             let hash = H256(blake2_256(&xt));
-            match builder.apply(&xt, &self.signatures) {
+            match builder.apply(&xt, &*self.signatures) {
                 Ok(_) => included.push(hash),
                 Err(e) => {
                     let full = matches!(
@@ -446,7 +446,7 @@ impl Client {
             return Err(invalid(format!("number does not follow parent #{}", parent.number)));
         }
         let validators = self.validators_in(&parent)?;
-        let (pre_header, claim) = verify_seal_with(&block.header, &validators, &self.signatures)
+        let (pre_header, claim) = verify_seal_with(&block.header, &validators, &*self.signatures)
             .map_err(|reason| Error::BadSeal { reason })?;
         // Slots strictly increase along a chain: an author cannot stack blocks in one slot.
         if let Some(parent_slot) = slot_of(&parent) {
@@ -461,16 +461,16 @@ impl Client {
         timings.verify = t.elapsed();
         let t = Instant::now();
         // Recover signatures on the rayon pool while this thread executes the block in order;
-        // execution recovers whatever the pool has not reached yet (see `recover_all`).
-        let executed = std::thread::scope(|scope| {
-            scope.spawn(|| self.signatures.recover_all(&jobs));
-            let mut builder = BlockBuilder::new(&adapter, parent.hash(), number, &pre_digest);
-            for (i, xt) in full.iter().enumerate() {
-                builder.apply(xt, &self.signatures).map_err(|e| invalid(format!("extrinsic {i}: {e}")))?;
-            }
-            Ok::<_, Error>(builder.finalize())
-        });
-        let outcome = executed?;
+        // execution recovers whatever the pool has not reached yet (see `recover_all`). Not
+        // waited for: the pool may still be busy with a sync batch's pre-pass.
+        if jobs.iter().flatten().nth(1).is_some() {
+            self.signatures.recover_in_background(jobs);
+        }
+        let mut builder = BlockBuilder::new(&adapter, parent.hash(), number, &pre_digest);
+        for (i, xt) in full.iter().enumerate() {
+            builder.apply(xt, &*self.signatures).map_err(|e| invalid(format!("extrinsic {i}: {e}")))?;
+        }
+        let outcome = builder.finalize();
         if let Some(e) = adapter.take_error() {
             return Err(Error::StateUnavailable { hash: parent.hash(), reason: e.to_string() });
         }
@@ -615,10 +615,10 @@ impl Client {
         Ok(ImportedBlock { hash, header, is_new_best, extrinsic_hashes, timings })
     }
 
-    /// Recovers the signers of every signed extrinsic of `blocks` (consecutive blocks of one
-    /// chain, e.g. a sync batch) into the signature cache, in parallel and from the last block
-    /// backwards, so that importing them from the first block on finds most signatures
-    /// recovered. Needs no state: an era's birth-block hash is the chain's canonical hash at
+    /// Starts recovering the signers of every signed extrinsic of `blocks` (consecutive blocks
+    /// of one chain, e.g. a sync batch) into the signature cache on the rayon pool, from the
+    /// last block backwards, so that importing them from the first block on finds most
+    /// signatures recovered. Returns once the work is queued. Needs no state: an era's birth-block hash is the chain's canonical hash at
     /// that height, taken from `blocks` or the database. Malformed extrinsics are skipped
     /// (import reports them).
     pub fn prerecover_signatures(&self, blocks: &[Block]) {
@@ -657,7 +657,7 @@ impl Client {
                 }
             }
         }
-        self.signatures.recover_all(&jobs);
+        self.signatures.recover_in_background(jobs);
     }
 
     /// Marks `hash` (and its ancestors) final.

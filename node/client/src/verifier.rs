@@ -1,7 +1,7 @@
 //! A bounded cache of recovered signers, so a signature is recovered once: by the pool when the
 //! transaction arrives, or in the parallel pre-pass of block import.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use archive_primitives::{hashing::blake2_256, AccountId20, EthereumSignature};
 use archive_runtime::SignatureVerifier;
@@ -44,16 +44,32 @@ impl SignatureCache {
         g.0.insert(k, who);
     }
 
-    /// Recovers every job in parallel (rayon), filling the cache. Invalid ones are skipped.
+    /// Recovers every job not cached yet on the rayon pool, filling the cache as it goes.
+    /// Invalid ones are skipped.
+    ///
+    /// Meant to run beside a thread that executes the same jobs in order (block import):
+    /// the pool works from the end, caching each signer at once, and skips what the executing
+    /// thread already recovered inline, so each signature is recovered about once and the two
+    /// meet in the middle. (Caching only after the whole pass, as this once did, made the
+    /// executing thread recover everything itself while the pool did it all again.)
     pub fn recover_all(&self, jobs: &[Option<([u8; 32], EthereumSignature)>]) {
         use rayon::prelude::*;
-        let missing: Vec<&([u8; 32], EthereumSignature)> =
-            jobs.iter().flatten().filter(|(h, s)| self.get(h, s).is_none()).collect();
-        let recovered: Vec<_> =
-            missing.par_iter().filter_map(|(h, s)| s.recover_prehashed(h).ok().map(|who| (*h, *s, who))).collect();
-        for (h, s, who) in recovered {
-            self.insert(&h, &s, who);
-        }
+        jobs.par_iter().rev().flatten().for_each(|(h, s)| {
+            if self.get(h, s).is_none() {
+                if let Ok(who) = s.recover_prehashed(h) {
+                    self.insert(h, s, who);
+                }
+            }
+        });
+    }
+}
+
+impl SignatureCache {
+    /// Starts [`Self::recover_all`] on the rayon pool and returns at once: the caller goes on
+    /// executing and never waits for the pool (which may be busy with an earlier batch).
+    pub fn recover_in_background(self: &Arc<Self>, jobs: Vec<Option<([u8; 32], EthereumSignature)>>) {
+        let cache = Arc::clone(self);
+        rayon::spawn(move || cache.recover_all(&jobs));
     }
 }
 

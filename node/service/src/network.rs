@@ -191,15 +191,38 @@ async fn sync_from(
     let mut from = start_number + 1;
     let mut restarted = false;
     tracing::info!(%peer, from, target, "syncing");
+    // One request is kept in flight while a batch imports: the next range is asked for as soon
+    // as a batch arrives, so the peer's reading and the transfer overlap our import.
+    let request = |from: BlockNumber| {
+        let net = net.clone();
+        (from, tokio::spawn(async move { net.request_blocks(peer, from, SYNC_BATCH).await }))
+    };
+    let mut pending = Some(request(from));
     while from <= target.max(status.highest.load(Ordering::Acquire)) {
-        let blocks = match net.request_blocks(peer, from, SYNC_BATCH).await {
-            Ok(b) if !b.is_empty() => b,
-            Ok(_) => break,
-            Err(e) => {
+        let in_flight = match pending.take() {
+            Some((asked, handle)) if asked == from => handle,
+            Some((_, stale)) => {
+                stale.abort();
+                request(from).1
+            }
+            None => request(from).1,
+        };
+        let blocks = match in_flight.await {
+            Ok(Ok(b)) if !b.is_empty() => b,
+            Ok(Ok(_)) => break,
+            Ok(Err(e)) => {
                 tracing::warn!(%peer, error = %e, "sync request failed");
                 break;
             }
+            Err(e) => {
+                tracing::warn!(%peer, error = %e, "sync request task failed");
+                break;
+            }
         };
+        let next = from.saturating_add(blocks.len() as u32);
+        if next <= target.max(status.highest.load(Ordering::Acquire)) {
+            pending = Some(request(next));
+        }
         let (c, f) = (client.clone(), finality.clone());
         let verdicts = tokio::task::spawn_blocking(move || {
             // Recover the whole batch's signatures on the rayon pool (from the end) while this
@@ -251,6 +274,9 @@ async fn sync_from(
             blocks_per_s = format!("{rate:.1}"),
             "sync progress"
         );
+    }
+    if let Some((_, handle)) = pending {
+        handle.abort();
     }
     status.syncing.store(false, Ordering::Release);
     tracing::info!(best = client.info().best_number, secs = start.elapsed().as_secs_f64(), "sync finished");
