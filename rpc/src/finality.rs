@@ -17,8 +17,10 @@ pub(crate) fn register(m: &mut Module) -> Result<(), RegisterMethodError> {
 /// `finality_proveFinality [hash | number]`: for a finalized block, the justification that
 /// finalized it or its nearest justified descendant on the canonical chain (votes count for
 /// ancestors): `{block, number, justifiedBlock, justifiedNumber, round, votes: [{voter,
-/// targetHash, targetNumber, round, signature}], justification: "0x<SCALE>"}`; `null` if the
-/// block is not (yet) finalized.
+/// targetHash, targetNumber, round, stage: "precommit", signature}], justification:
+/// "0x<SCALE>"}`; `null` if the block is not (yet) finalized. Each signature is the voter's
+/// ECDSA signature of `blake2_256("arcv" ++ genesis_hash ++ SCALE(vote))`, the vote being
+/// `(targetHash, targetNumber as u32 LE, round as u64 LE, stage as one byte: 1 precommit)`.
 fn prove(p: &Params<'_>, ctx: &RpcContext) -> RpcResult<Value> {
     let p = Positional::parse(p)?;
     let hash = match p.raw(0) {

@@ -104,8 +104,54 @@ fn four_validators_author_in_turn_and_finalize() {
         let non_empty = just.as_array().is_some_and(|a| !a.is_empty());
         assert!(non_empty, "node {i}: finalized head #{n} {hash} has no justifications: {just}");
     }
+    // A client checks the finality proof of #3 on its own: every vote is a precommit of the
+    // proof's round, signed (blake2_256("arcv" ++ genesis ++ SCALE(vote))) by a distinct member
+    // of the validator set, for the justified block or a descendant; more than 2/3 of them.
+    let proof = net.node(2).call("finality_proveFinality", json!([3]));
+    check_finality_proof(&net, &proof, 3);
     net.assert_safe();
     net.log(&format!("four_validators_author_in_turn_and_finalize passed in {:?}", t0.elapsed()));
+}
+
+/// Verifies a `finality_proveFinality` answer for block `n` the way an independent client
+/// would, from the RPC alone.
+fn check_finality_proof(net: &Testnet, proof: &Value, n: u32) {
+    use parity_scale_codec::Encode;
+    let genesis = net.node(2).genesis_hash();
+    let justified = parse_h256(&proof["justifiedBlock"]);
+    let justified_number = u32::try_from(proof["justifiedNumber"].as_u64().expect("justifiedNumber")).expect("u32");
+    assert!(justified_number >= n, "proof of #{n} justifies #{justified_number}: {proof}");
+    assert_eq!(net.hash_at(2, justified_number), Some(justified), "justified block is not canonical");
+    let round = proof["round"].as_u64().expect("round");
+    let votes = proof["votes"].as_array().expect("votes");
+    let set: BTreeSet<_> = LOCAL_VALIDATORS.iter().map(|v| dev_pair(v).account()).collect();
+    let mut voters = BTreeSet::new();
+    for v in votes {
+        assert_eq!(v["stage"], "precommit", "{v}");
+        assert_eq!(v["round"].as_u64(), Some(round), "{v}");
+        let target = parse_h256(&v["targetHash"]);
+        let number = u32::try_from(v["targetNumber"].as_u64().expect("targetNumber")).expect("u32");
+        let mut payload = b"arcv".to_vec();
+        payload.extend_from_slice(genesis.as_bytes());
+        (target, number, round, 1u8).encode_to(&mut payload);
+        let sig_hex = v["signature"].as_str().expect("signature");
+        let sig: [u8; 65] = hex::decode(sig_hex.trim_start_matches("0x")).expect("hex").try_into().expect("65 bytes");
+        let signer = archive_primitives::EthereumSignature(sig)
+            .recover_prehashed(&archive_primitives::hashing::blake2_256(&payload))
+            .expect("signature recovers");
+        assert_eq!(format!("{signer}").to_lowercase(), v["voter"].as_str().expect("voter").to_lowercase());
+        assert!(set.contains(&signer), "{signer} is not a validator");
+        assert!(voters.insert(signer), "{signer} votes twice");
+        // The target is the justified block or a descendant of it (walked by parent hashes).
+        assert!(number >= justified_number, "{v} is below the justified block");
+        let mut cursor = target;
+        for _ in justified_number..number {
+            let header = net.node(2).header(cursor).unwrap_or_else(|| panic!("no header {cursor}"));
+            cursor = parse_h256(&header["parentHash"]);
+        }
+        assert_eq!(cursor, justified, "{v} does not descend from the justified block");
+    }
+    assert!(voters.len() >= 3, "{} votes of 4", voters.len());
 }
 
 #[test]

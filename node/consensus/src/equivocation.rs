@@ -19,7 +19,8 @@ use crate::{
 /// Proof that a validator signed two conflicting statements.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Equivocation {
-    /// Two different votes by one voter in one round.
+    /// Two different votes by one voter at one stage (both prevotes or both precommits) of one
+    /// round.
     #[codec(index = 0)]
     Vote {
         /// The voter.
@@ -65,7 +66,7 @@ impl Equivocation {
         match self {
             Equivocation::Vote { voter, round, first, second } => {
                 for v in [first, second] {
-                    if v.voter != *voter || v.vote.round != *round {
+                    if v.voter != *voter || v.vote.round != *round || v.vote.stage != first.vote.stage {
                         return Err(EquivocationError::VoteMismatch { voter: *voter, round: *round });
                     }
                 }
@@ -163,7 +164,7 @@ impl AuthorshipTracker {
 mod tests {
     use super::*;
     use crate::test_utils::{h, keys, sealed_header, validator_set};
-    use crate::vote::Vote;
+    use crate::vote::{Stage, Vote};
 
     #[test]
     fn block_equivocation_is_detected_once_with_verifiable_evidence() {
@@ -217,26 +218,54 @@ mod tests {
         let bad = Equivocation::Block { author, slot: 6, first: a, second: unsealed };
         assert!(matches!(bad.verify(&set, &g), Err(EquivocationError::Slot(SlotError::MissingSeal))));
 
-        let v1 = SignedVote::sign(Vote { target_hash: h(1), target_number: 1, round: 3 }, &k[0], &g);
-        let v2 = SignedVote::sign(Vote { target_hash: h(2), target_number: 1, round: 3 }, &k[0], &g);
+        let v1 = SignedVote::sign(
+            Vote { target_hash: h(1), target_number: 1, round: 3, stage: Stage::Precommit },
+            &k[0],
+            &g,
+        );
+        let v2 = SignedVote::sign(
+            Vote { target_hash: h(2), target_number: 1, round: 3, stage: Stage::Precommit },
+            &k[0],
+            &g,
+        );
         let voter = k[0].account();
         let ok = Equivocation::Vote { voter, round: 3, first: v1, second: v2 };
         assert_eq!(ok.verify(&set, &g), Ok(()));
         assert!(ok.verify(&set, &h(9)).is_err(), "signed for another chain");
         let same = Equivocation::Vote { voter, round: 3, first: v1, second: v1 };
         assert_eq!(same.verify(&set, &g), Err(EquivocationError::Identical));
-        let v3 = SignedVote::sign(Vote { target_hash: h(2), target_number: 1, round: 4 }, &k[0], &g);
+        let v3 = SignedVote::sign(
+            Vote { target_hash: h(2), target_number: 1, round: 4, stage: Stage::Precommit },
+            &k[0],
+            &g,
+        );
         let rounds = Equivocation::Vote { voter, round: 3, first: v1, second: v3 };
         assert_eq!(rounds.verify(&set, &g), Err(EquivocationError::VoteMismatch { voter, round: 3 }));
-        let w = SignedVote::sign(Vote { target_hash: h(2), target_number: 1, round: 3 }, &k[1], &g);
+        // A prevote and a precommit of one round are two phases, not two statements.
+        let pv = SignedVote::sign(Vote { stage: Stage::Prevote, ..v2.vote }, &k[0], &g);
+        let stages = Equivocation::Vote { voter, round: 3, first: v1, second: pv };
+        assert_eq!(stages.verify(&set, &g), Err(EquivocationError::VoteMismatch { voter, round: 3 }));
+        let w = SignedVote::sign(
+            Vote { target_hash: h(2), target_number: 1, round: 3, stage: Stage::Precommit },
+            &k[1],
+            &g,
+        );
         let voters = Equivocation::Vote { voter, round: 3, first: v1, second: w };
         assert_eq!(voters.verify(&set, &g), Err(EquivocationError::VoteMismatch { voter, round: 3 }));
         let forged =
             Equivocation::Vote { voter, round: 3, first: v1, second: SignedVote { signature: w.signature, ..v2 } };
         assert_eq!(forged.verify(&set, &g), Err(EquivocationError::Vote(VoteError::BadSignature { voter })));
         let outsider = keys(5).remove(4);
-        let o1 = SignedVote::sign(Vote { target_hash: h(1), target_number: 1, round: 3 }, &outsider, &g);
-        let o2 = SignedVote::sign(Vote { target_hash: h(2), target_number: 1, round: 3 }, &outsider, &g);
+        let o1 = SignedVote::sign(
+            Vote { target_hash: h(1), target_number: 1, round: 3, stage: Stage::Precommit },
+            &outsider,
+            &g,
+        );
+        let o2 = SignedVote::sign(
+            Vote { target_hash: h(2), target_number: 1, round: 3, stage: Stage::Precommit },
+            &outsider,
+            &g,
+        );
         let unknown = Equivocation::Vote { voter: outsider.account(), round: 3, first: o1, second: o2 };
         assert_eq!(
             unknown.verify(&set, &g),

@@ -142,6 +142,15 @@ pub enum VoteError {
         /// The vote's round.
         got: u64,
     },
+    /// The vote is of the other stage than this tracker's (a prevote among precommits or the
+    /// other way round).
+    #[error("vote is a {got}, this tracker counts {expected}s")]
+    WrongStage {
+        /// The tracker's stage.
+        expected: crate::vote::Stage,
+        /// The vote's stage.
+        got: crate::vote::Stage,
+    },
     /// The voter is not in the validator set.
     #[error("{voter} is not a validator")]
     UnknownVoter {
@@ -200,6 +209,12 @@ pub enum JustificationError {
         /// The voter.
         voter: AccountId20,
     },
+    /// A vote is a prevote: only precommits finalize.
+    #[error("the vote by {voter} is a prevote; a justification holds precommits")]
+    NotPrecommit {
+        /// The voter.
+        voter: AccountId20,
+    },
     /// A voter appears twice.
     #[error("{voter} votes more than once")]
     DuplicateVoter {
@@ -249,7 +264,7 @@ pub enum EquivocationError {
     Identical,
     /// The two votes are from different voters or rounds, or the evidence's fields do not
     /// match the votes.
-    #[error("the votes are not from {voter} in round {round}")]
+    #[error("the votes are not both from {voter} in round {round} at one stage")]
     VoteMismatch {
         /// The accused voter.
         voter: AccountId20,

@@ -5,9 +5,13 @@ use std::collections::BTreeSet;
 use archive_primitives::H256;
 use parity_scale_codec::{Decode, Encode};
 
-use crate::{error::JustificationError, validators::ValidatorSet, vote::SignedVote};
+use crate::{
+    error::JustificationError,
+    validators::ValidatorSet,
+    vote::{SignedVote, Stage},
+};
 
-/// Proof that `target` was finalized in `round`: votes of that round from at least
+/// Proof that `target` was finalized in `round`: precommits of that round from at least
 /// `threshold(n)` distinct validators, each for the target or a descendant of it.
 ///
 /// SCALE-encoded, this is what the node stores with the block and serves to syncing peers.
@@ -19,7 +23,7 @@ pub struct Justification {
     pub target_hash: H256,
     /// Its number.
     pub target_number: u32,
-    /// The votes, at most one per voter.
+    /// The precommits, at most one per voter.
     pub votes: Vec<SignedVote>,
 }
 
@@ -30,9 +34,9 @@ pub struct Justification {
 /// does not know is refused as [`JustificationError::NotDescendant`]: import the blocks the
 /// votes point at first.
 ///
-/// Every vote must be valid (one bad vote rejects the justification): same round, a known and
-/// not repeated voter, for the target or a descendant, validly signed; and there must be at
-/// least `threshold(n)` of them. Signatures are checked last, after the cheap checks.
+/// Every vote must be valid (one bad vote rejects the justification): a precommit of the same
+/// round, by a known and not repeated voter, for the target or a descendant, validly signed;
+/// and there must be at least `threshold(n)` of them. Signatures are checked last, after the cheap checks.
 ///
 /// # Errors
 /// The first problem found, as a [`JustificationError`].
@@ -51,6 +55,9 @@ pub fn verify_justification(
         let voter = sv.voter;
         if sv.vote.round != j.round {
             return Err(JustificationError::WrongRound { voter, vote_round: sv.vote.round, round: j.round });
+        }
+        if sv.vote.stage != Stage::Precommit {
+            return Err(JustificationError::NotPrecommit { voter });
         }
         if !validators.contains(&voter) {
             return Err(JustificationError::UnknownVoter { voter });
@@ -98,7 +105,8 @@ mod tests {
         let t = tree();
         let desc = |a: &H256, b: &H256| t.is_descendant(a, b);
         let vote = |i: usize, target: u64, number: u32| {
-            SignedVote::sign(Vote { target_hash: h(target), target_number: number, round: 7 }, &k[i], &g)
+            let v = Vote { target_hash: h(target), target_number: number, round: 7, stage: Stage::Precommit };
+            SignedVote::sign(v, &k[i], &g)
         };
         let just = |votes: Vec<SignedVote>| Justification { round: 7, target_hash: h(11), target_number: 1, votes };
         let voter = |i: usize| k[i].account();
@@ -165,6 +173,15 @@ mod tests {
             verify_justification(&wrong_number, &set, &g, desc),
             Err(JustificationError::NotDescendant { .. })
         ));
+
+        // Prevotes do not finalize, however many.
+        let prevote =
+            SignedVote::sign(Vote { target_hash: h(12), target_number: 2, round: 7, stage: Stage::Prevote }, &k[2], &g);
+        let pv = just(vec![vote(0, 11, 1), vote(1, 12, 2), prevote]);
+        assert_eq!(
+            verify_justification(&pv, &set, &g, desc),
+            Err(JustificationError::NotPrecommit { voter: voter(2) })
+        );
 
         // A vote from another round.
         let mut other_round = good.clone();

@@ -15,7 +15,7 @@
 //! [`Justification`] for each block it reports final, submit the evidence.
 //!
 //! ```
-//! use archive_consensus::{slot_at, ForkTree, SignedVote, ValidatorSet, Vote, VoteTracker};
+//! use archive_consensus::{slot_at, ForkTree, Round, SignedVote, Stage, ValidatorSet, Vote};
 //! use archive_primitives::{crypto::dev, H256};
 //!
 //! let keys: Vec<_> = dev::all().into_iter().map(|(_, p)| p).take(4).collect();
@@ -29,12 +29,16 @@
 //! tree.insert(a2, a1, 2).unwrap();
 //! assert_eq!(tree.best(), (a2, 2));
 //!
-//! let mut round = VoteTracker::new(1, set, genesis);
-//! for key in &keys[..3] {
-//!     let vote = Vote { target_hash: a2, target_number: 2, round: 1 };
-//!     round.import_vote(SignedVote::sign(vote, key, &genesis)).unwrap();
+//! let mut round = Round::new(1, set, genesis);
+//! for stage in [Stage::Prevote, Stage::Precommit] {
+//!     for key in &keys[..3] {
+//!         let vote = Vote { target_hash: a2, target_number: 2, round: 1, stage };
+//!         round.import_vote(SignedVote::sign(vote, key, &genesis)).unwrap();
+//!     }
 //! }
-//! assert_eq!(round.finalizable(&tree), Some((a2, 2))); // 3 votes of 4
+//! assert_eq!(round.prevote_ghost(&tree), Some((a2, 2))); // 3 prevotes of 4
+//! assert_eq!(round.finalized(&tree), Some((a2, 2))); // 3 precommits of 4
+//! assert!(round.is_completable(&tree));
 //! let proof = round.justification(&tree).unwrap();
 //! assert_eq!(proof.votes.len(), 3);
 //! tree.finalize(a2).unwrap();
@@ -59,65 +63,64 @@
 //! finalized block, however long. [`ForkTree::route`] gives the retracted and enacted blocks of
 //! a re-org.
 //!
-//! **Votes.** `Vote { target_hash, target_number, round }`, signed with
+//! **Votes.** `Vote { target_hash, target_number, round, stage }`, `stage` being a prevote or a
+//! precommit ([`Stage`]), signed with
 //! `Pair::sign_prehashed(blake2_256(b"arcv" ++ genesis_hash ++ SCALE(vote)))` ([`SignedVote`]).
 //! A vote for block `B` counts for `B` and all its ancestors.
 //!
-//! **Rounds.** Rounds are numbered from 1; each validator casts at most one vote per round.
-//! In round `r`, per round-`r` votes seen ([`VoteTracker`]):
-//! - a voter caught with two different signed votes in the round is an equivocator: the
-//!   evidence is kept ([`Equivocation::Vote`]) and the voter counts for *no* block in that round;
-//! - *finalized in r* ([`VoteTracker::finalizable`]): the highest block that at least `t`
-//!   counted votes are for (itself or a descendant). These blocks form a chain (two sets of `t`
-//!   voters overlap), so the highest is unique;
-//! - *estimate of r* ([`VoteTracker::estimate`]), defined once at least `t` counted votes with
-//!   known targets are in: with `w = n − that count` validators unaccounted for, the highest
-//!   block whose support plus `w` reaches `t` — the highest block that could have been
-//!   finalized in `r` in *anyone's* view. (Not "the highest block with more than 2/3 support
-//!   here": a voter who saw 2 of 4 votes for `B` while `B` was finalized elsewhere with a vote
-//!   it missed would then build on a conflicting branch.)
-//! - round `r` is *complete* ([`VoteTracker::is_complete`]) when it has an estimate and either
-//!   all `n` validators were heard from or the estimate is finalized in `r`.
+//! **Rounds** (GRANDPA's, without primary proposals; [`Round`] has the definitions and the
+//! argument). Rounds are numbered from 1; each validator casts at most one prevote and one
+//! precommit per round. Per round, from the votes seen:
+//! - a voter caught with two different signed votes of one stage is an equivocator: the
+//!   evidence is kept ([`Equivocation::Vote`]) and the voter counts for *no* block in that
+//!   stage's support (but as "unaccounted for" in the possibility test, and for *every* block
+//!   in the prevote GHOST);
+//! - *prevote GHOST* `g(V)` ([`Round::prevote_ghost`]): the highest block at least `t`
+//!   prevoters voted for;
+//! - *finalized in r* ([`Round::finalized`]): the highest block at least `t` counted
+//!   *precommits* are for. These blocks form a chain (two sets of `t` voters overlap), so the
+//!   highest is unique;
+//! - *estimate of r* ([`Round::estimate`]): the highest block on `g(V)`'s ancestry that the
+//!   precommits could still finalize in anyone's view (support plus unaccounted-for voters
+//!   reaches `t − f`);
+//! - *completable* ([`Round::is_completable`]): the estimate can no longer move — it is below
+//!   `g(V)`, or no child of `g(V)` is possible; *complete* ([`Round::is_complete`]):
+//!   completable and every precommit is in or the estimate is finalized.
 //!
-//! A [`Voter`] moves from round `r` to `r+1` when `r` is complete, or when its timeout (an
-//! injected `now_ms`) has passed *and* `r` has an estimate; without `t` votes a round never
-//! ends, because the voter cannot know what may have been finalized. It catches up by jumping
-//! past any later round that has an estimate (from votes of up to [`MAX_ROUNDS_AHEAD`] rounds
-//! ahead, or from a [`Justification`]).
+//! A [`Voter`] moves from round `r` to `r+1` when `r` is completable and either complete or its
+//! timeout (an injected `now_ms`) has passed; a round that is not completable never ends,
+//! because the voter cannot know what may have been finalized. It catches up by jumping past
+//! any later round that is completable here (from votes of up to [`MAX_ROUNDS_AHEAD`] rounds
+//! ahead); a [`Justification`] of a later round finalizes its block and moves the voter past
+//! that round, without a base (no votes) unless the round is also completable here.
 //!
-//! **Voting rule** ([`Voter::next_vote`]). In round `r` an honest validator votes for the best
-//! block among the descendants of the *base*: the highest of its last finalized block and the
-//! estimate of round `r−1` (the two lie on one chain). That is its best block when the best
-//! block descends from the base, otherwise the longest chain through the base.
+//! **Voting rule** ([`Voter::next_vote`]). In round `r` an honest validator *prevotes* for the
+//! best block among the descendants of the *base*: the highest of its last finalized block and
+//! the estimate of round `r−1` (the two lie on one chain) — its best block when that descends
+//! from the base, otherwise the longest chain through the base. It *precommits* to `g(V)` once
+//! `g(V)` exists and descends from the base, when all prevotes are in, half the round timeout
+//! has passed, or the round is already completable.
 //!
-//! **Justifications** ([`verify_justification`]): round, target and at least `t` votes of that
-//! round from distinct validators, each validly signed and for the target or a descendant.
+//! **Justifications** ([`verify_justification`]): round, target and at least `t` precommits of
+//! that round from distinct validators, each validly signed and for the target or a descendant.
 //!
 //! **Block equivocation**: two headers with different pre-seal hashes, both validly sealed by
 //! the same author for the same slot ([`AuthorshipTracker`], [`Equivocation::Block`]).
 //!
 //! # Guarantees
 //!
-//! - **Same-round accountable safety.** Two conflicting blocks finalized in the same round
-//!   have `t` voters each; the two sets share at least `2t − n = n − 2f > n/3` validators, and
-//!   each of them signed votes for both branches in that round. The two justifications
-//!   together are evidence ([`Equivocation::Vote`]) against more than a third of the set.
-//! - **Safety across rounds** when no validator equivocates, whatever the network does
-//!   (delays, losses, partitions) and even if up to `f` validators vote for arbitrary blocks.
-//!   Let `B` be finalized in round `r` by voter set `S`, `|S| ≥ t`. Any view of round `r` with
-//!   `k ≥ t` counted votes misses `w = n − k` validators and sees every other member of `S`
-//!   voting as it did, so `B` has support at least `t − w` there: `B` could have been finalized,
-//!   and the estimate — the top of the chain of such blocks — descends from `B`. Every honest
-//!   vote of round `r+1` therefore descends from `B`; in any view of round `r+1` at most `f`
-//!   counted votes do not, so again `B` "could have been finalized" and the estimate descends
-//!   from `B`; by induction no honest validator ever votes for a block conflicting with `B`,
-//!   and such a block cannot gather `t > f` votes.
-//! - **Limit (known, documented):** votes have a single phase. A validator that signs two
-//!   votes in one round and shows each to different peers can make an honest validator's
-//!   estimate miss a finalized block, and a *later* round could then finalize a conflicting
-//!   block with fewer than `n/3` equivocators. The evidence exists wherever both votes are seen.
-//!   Full Byzantine safety across rounds needs GRANDPA's two phases (prevote, then precommit
-//!   after seeing a prevote supermajority); that would add a stage to [`Vote`].
+//! - **Safety** (Byzantine, asynchronous): while at most `f` validators misbehave in any way —
+//!   equivocating, voting arbitrarily, showing different votes to different peers — and
+//!   whatever the network does (delays, losses, partitions), no two conflicting blocks are ever
+//!   finalized. Sketch (GRANDPA's Theorem 4.1; [`Round`] has the round-level lemma): if `B` is
+//!   finalized in round `r`, every honest validator that completes `r` has an estimate
+//!   descending from `B`; so every honest prevote and precommit of later rounds descends from
+//!   `B`, every later `g(V)` and estimate lies on `B`'s chain, and a block conflicting with
+//!   `B` cannot gather `t > f` precommits.
+//! - **Accountability.** Two conflicting blocks finalized in the same round have `t`
+//!   precommitters each; the two sets share at least `2t − n > n/3` validators, each of whom
+//!   signed precommits for both branches: the two justifications are [`Equivocation::Vote`]
+//!   evidence against more than a third of the set.
 //! - **Liveness after a partition heals.** While no side of a partition holds `t` validators,
 //!   no round ends and nothing is finalized (blocks are still authored). When the partition
 //!   heals and the round's votes reach everyone, the round completes with the common estimate;
@@ -126,20 +129,21 @@
 //! - **Determinism and robustness.** No clock, randomness or I/O; iteration orders are fixed
 //!   (B-tree maps, first-seen counters). No `unwrap` on any input; every refusal is an error
 //!   value ([`Error`] and the per-concern enums).
-//! - **Restart.** A validator must never vote twice in a round. The node persists
-//!   [`Voter::state`] (round, base, finalized block, own vote of the round) before sending each
-//!   vote and after each round change, and resumes with [`Voter::restore`], which re-counts its
-//!   own vote instead of casting another; re-sending it lets a network that restarted as a
-//!   whole finish the round. A voter started in a later round *without* that state casts no
-//!   vote until it has learnt a round's estimate.
+//! - **Restart.** A validator must never sign two votes of one stage in a round. The node
+//!   persists [`Voter::state`] (round, base, finalized block, own prevote and precommit of the
+//!   round) before sending each vote and after each round change, and resumes with
+//!   [`Voter::restore`], which re-counts its own votes instead of casting others; re-sending
+//!   them lets a network that restarted as a whole finish the round. A voter started in a
+//!   later round *without* that state casts no vote until it has learnt a round's estimate.
 //!
-//! Validator-set changes (eras) are not handled yet: a new set would start again at round 1
-//! with its own [`ValidatorSet`], and the signing payload would then need a set id.
+//! Validator-set changes are the node's business: each set votes in its own range of round
+//! numbers (`archive-service`), so no round is shared by two sets.
 
 pub mod equivocation;
 pub mod error;
 pub mod fork_tree;
 pub mod justification;
+pub mod round;
 pub mod slots;
 pub mod tracker;
 pub mod validators;
@@ -153,10 +157,11 @@ pub use equivocation::{AuthorshipTracker, Equivocation};
 pub use error::{EquivocationError, Error, ForkTreeError, JustificationError, SlotError, ValidatorSetError, VoteError};
 pub use fork_tree::{Ancestry, ForkTree};
 pub use justification::{verify_justification, Justification};
+pub use round::Round;
 pub use slots::{
     check_drift, pre_digest, slot_at, verify_header, verify_seal, SlotPreDigest, ENGINE_ID, MAX_DRIFT_SLOTS,
 };
 pub use tracker::{ImportResult, VoteTracker};
 pub use validators::{threshold, ValidatorSet};
-pub use vote::{SignedVote, Vote, VOTE_CONTEXT};
+pub use vote::{SignedVote, Stage, Vote, VOTE_CONTEXT};
 pub use voter::{CastVote, VoteOutcome, Voter, VoterState, MAX_ROUNDS_AHEAD};

@@ -1,12 +1,17 @@
-//! Vote counting for one round: what is finalized, what could have been, equivocations.
+//! Vote counting for one stage of one round: support per block, supermajorities,
+//! equivocations. [`crate::Round`] combines a round's two trackers (prevotes, precommits).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use archive_primitives::{AccountId20, H256};
 
 use crate::{
-    equivocation::Equivocation, error::VoteError, fork_tree::Ancestry, justification::Justification,
-    validators::ValidatorSet, vote::SignedVote,
+    equivocation::Equivocation,
+    error::VoteError,
+    fork_tree::Ancestry,
+    justification::Justification,
+    validators::ValidatorSet,
+    vote::{SignedVote, Stage},
 };
 
 /// What [`VoteTracker::import_vote`] did with a valid vote.
@@ -23,7 +28,7 @@ pub enum ImportResult {
     KnownEquivocator,
 }
 
-/// The votes of one round.
+/// The votes of one stage (prevotes or precommits) of one round.
 ///
 /// **Counting.** Each voter counts once, for its vote's target and every ancestor of it. A voter
 /// caught equivocating (two different signed votes in the round) counts for no block at all —
@@ -33,6 +38,7 @@ pub enum ImportResult {
 #[derive(Clone, Debug)]
 pub struct VoteTracker {
     round: u64,
+    stage: Stage,
     validators: ValidatorSet,
     genesis_hash: H256,
     /// The first valid vote of each voter.
@@ -42,13 +48,14 @@ pub struct VoteTracker {
 }
 
 /// Per-block support: number and how many (non-equivocating) voters voted for it or a descendant.
-type Weights = BTreeMap<H256, (u32, usize)>;
+pub(crate) type Weights = BTreeMap<H256, (u32, usize)>;
 
 impl VoteTracker {
-    /// An empty tracker for `round` of the chain of `genesis_hash`.
-    pub fn new(round: u64, validators: ValidatorSet, genesis_hash: H256) -> Self {
+    /// An empty tracker for the `stage` votes of `round` of the chain of `genesis_hash`.
+    pub fn new(round: u64, stage: Stage, validators: ValidatorSet, genesis_hash: H256) -> Self {
         VoteTracker {
             round,
+            stage,
             validators,
             genesis_hash,
             votes: BTreeMap::new(),
@@ -62,22 +69,30 @@ impl VoteTracker {
         self.round
     }
 
+    /// The stage counted.
+    pub fn stage(&self) -> Stage {
+        self.stage
+    }
+
     /// The validator set.
     pub fn validators(&self) -> &ValidatorSet {
         &self.validators
     }
 
-    /// Imports a vote: checks round, voter and signature, then records it.
+    /// Imports a vote: checks round, stage, voter and signature, then records it.
     ///
     /// A vote byte-identical to the known one is a [`ImportResult::Duplicate`] without a second
     /// signature check.
     ///
     /// # Errors
-    /// [`VoteError::WrongRound`], [`VoteError::UnknownVoter`], [`VoteError::BadSignature`]; a
-    /// refused vote changes nothing.
+    /// [`VoteError::WrongRound`], [`VoteError::WrongStage`], [`VoteError::UnknownVoter`],
+    /// [`VoteError::BadSignature`]; a refused vote changes nothing.
     pub fn import_vote(&mut self, signed: SignedVote) -> Result<ImportResult, VoteError> {
         if signed.vote.round != self.round {
             return Err(VoteError::WrongRound { expected: self.round, got: signed.vote.round });
+        }
+        if signed.vote.stage != self.stage {
+            return Err(VoteError::WrongStage { expected: self.stage, got: signed.vote.stage });
         }
         let voter = signed.voter;
         if !self.validators.contains(&voter) {
@@ -100,7 +115,7 @@ impl VoteTracker {
             return Ok(ImportResult::KnownEquivocator);
         }
         let evidence = Equivocation::Vote { voter, round: self.round, first, second: signed };
-        tracing::warn!(target: "consensus", %voter, round = self.round, "vote equivocation");
+        tracing::warn!(target: "consensus", %voter, round = self.round, stage = %self.stage, "vote equivocation");
         self.equivocations.push(evidence.clone());
         Ok(ImportResult::Equivocation(Box::new(evidence)))
     }
@@ -115,6 +130,11 @@ impl VoteTracker {
         self.votes.len()
     }
 
+    /// How many validators equivocated at this stage of the round.
+    pub fn equivocators(&self) -> usize {
+        self.equivocators.len()
+    }
+
     /// Whether `who` equivocated in this round.
     pub fn is_equivocator(&self, who: &AccountId20) -> bool {
         self.equivocators.contains(who)
@@ -126,7 +146,7 @@ impl VoteTracker {
     }
 
     /// Support per block, and how many counted votes have a known target.
-    fn weights<A: Ancestry + ?Sized>(&self, chain: &A) -> (Weights, usize) {
+    pub(crate) fn weights<A: Ancestry + ?Sized>(&self, chain: &A) -> (Weights, usize) {
         let mut weights = Weights::new();
         let mut known = 0;
         for sv in self.votes() {
@@ -146,7 +166,7 @@ impl VoteTracker {
     }
 
     /// The highest block with support of at least `k`, if exactly one block is the highest.
-    fn highest_with(weights: &Weights, k: usize) -> Option<(H256, u32)> {
+    pub(crate) fn highest_with(weights: &Weights, k: usize) -> Option<(H256, u32)> {
         let mut best: Option<(H256, u32)> = None;
         let mut tie = false;
         for (h, (number, w)) in weights {
@@ -169,41 +189,13 @@ impl VoteTracker {
         }
     }
 
-    /// The block this round finalizes: the highest block that at least `threshold(n)` counted
-    /// votes are for (the block itself or a descendant). Since two such sets of voters overlap
-    /// and each voter counts once, these blocks form one chain and the highest is unique.
+    /// The highest block that at least `threshold(n)` counted votes are for (the block itself or
+    /// a descendant): for precommits, the block this round finalizes. Since two such sets of
+    /// voters overlap and each voter counts once, these blocks form one chain and the highest
+    /// is unique.
     pub fn finalizable<A: Ancestry + ?Sized>(&self, chain: &A) -> Option<(H256, u32)> {
         let (weights, _) = self.weights(chain);
         Self::highest_with(&weights, self.validators.threshold())
-    }
-
-    /// The round's *estimate*: the highest block that anyone could have seen finalized in this
-    /// round, given the votes seen here. `None` until at least `threshold(n)` counted votes
-    /// with known targets are in (with fewer, the answer could be any of several branches).
-    ///
-    /// With `w = n − (counted votes with known targets)` validators unaccounted for (silent,
-    /// equivocating, or voting for blocks not known here), a block *could* be finalized if its
-    /// support plus `w` reaches the threshold. Any block actually finalized anywhere in this
-    /// round passes that test (its voters are either counted here for it, or among the `w`),
-    /// and the passing blocks form one chain (two conflicting ones would need `w ≥ 2t − n`,
-    /// more than the `n − t` allowed). So the estimate descends from every block finalized in
-    /// this round, and voting for descendants of it in the next round is safe.
-    pub fn estimate<A: Ancestry + ?Sized>(&self, chain: &A) -> Option<(H256, u32)> {
-        let (weights, known) = self.weights(chain);
-        let t = self.validators.threshold();
-        if known < t {
-            return None;
-        }
-        let unaccounted = self.validators.len() - known;
-        Self::highest_with(&weights, t - unaccounted)
-    }
-
-    /// Whether the round is over without waiting for a timeout: it has an estimate, and either
-    /// every validator has been heard from or the estimate is itself finalized here (no higher
-    /// block can reach the threshold any more).
-    pub fn is_complete<A: Ancestry + ?Sized>(&self, chain: &A) -> bool {
-        let Some(estimate) = self.estimate(chain) else { return false };
-        self.votes.len() == self.validators.len() || Some(estimate) == self.finalizable(chain)
     }
 
     /// The justification of [`Self::finalizable`]: its round, target, and the counted votes for

@@ -3,7 +3,7 @@ use crate::{
     fork_tree::ForkTree,
     justification::verify_justification,
     test_utils::{h, keys, validator_set},
-    vote::Vote,
+    vote::{Stage, Vote},
 };
 use archive_primitives::{EthereumSignature, Pair};
 
@@ -35,11 +35,12 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let keys = keys(5);
-        let tracker = VoteTracker::new(ROUND, validator_set(&keys[..4]), h(0));
+        let tracker = VoteTracker::new(ROUND, Stage::Precommit, validator_set(&keys[..4]), h(0));
         Fixture { keys, tracker, tree: tree() }
     }
     fn signed(&self, voter: usize, target: u64) -> SignedVote {
-        let vote = Vote { target_hash: h(target), target_number: number_of(target), round: ROUND };
+        let vote =
+            Vote { target_hash: h(target), target_number: number_of(target), round: ROUND, stage: Stage::Precommit };
         SignedVote::sign(vote, &self.keys[voter], &h(0))
     }
     fn vote(&mut self, voter: usize, target: u64) -> ImportResult {
@@ -117,6 +118,11 @@ fn import_refuses_wrong_round_unknown_voter_bad_signature_and_ignores_duplicates
     other_round.vote.round = ROUND + 1;
     other_round = SignedVote::sign(other_round.vote, &f.keys[0], &h(0));
     assert_eq!(f.tracker.import_vote(other_round), Err(VoteError::WrongRound { expected: ROUND, got: ROUND + 1 }));
+    let prevote = SignedVote::sign(Vote { stage: Stage::Prevote, ..v.vote }, &f.keys[0], &h(0));
+    assert_eq!(
+        f.tracker.import_vote(prevote),
+        Err(VoteError::WrongStage { expected: Stage::Precommit, got: Stage::Prevote })
+    );
     let outsider = f.signed(4, 12);
     assert_eq!(f.tracker.import_vote(outsider), Err(VoteError::UnknownVoter { voter: f.keys[4].account() }));
     let forged = SignedVote { voter: f.keys[1].account(), ..v };
@@ -172,56 +178,21 @@ fn unknown_targets_count_once_their_blocks_are_known() {
     let mut f = Fixture::new();
     f.vote(0, 12);
     f.vote(1, 12);
-    let v = SignedVote::sign(Vote { target_hash: h(14), target_number: 4, round: ROUND }, &f.keys[2], &h(0));
+    let v = SignedVote::sign(
+        Vote { target_hash: h(14), target_number: 4, round: ROUND, stage: Stage::Precommit },
+        &f.keys[2],
+        &h(0),
+    );
     assert_eq!(f.tracker.import_vote(v), Ok(ImportResult::Counted));
     assert_eq!(f.finalizable(), None, "a4 is unknown");
-    assert_eq!(f.tracker.estimate(&f.tree), None, "only 2 votes can be placed");
     f.tree.insert(h(14), h(13), 4).expect("insert");
     assert_eq!(f.finalizable(), Some((h(12), 2)));
     // A vote naming a known block with the wrong number counts for nothing.
-    let lie = SignedVote::sign(Vote { target_hash: h(13), target_number: 9, round: ROUND }, &f.keys[3], &h(0));
+    let lie = SignedVote::sign(
+        Vote { target_hash: h(13), target_number: 9, round: ROUND, stage: Stage::Precommit },
+        &f.keys[3],
+        &h(0),
+    );
     f.tracker.import_vote(lie).expect("signature is fine");
     assert_eq!(f.tracker.justification(&f.tree).expect("justification").votes.len(), 3);
-}
-
-#[test]
-fn estimate_covers_every_block_that_could_be_final_elsewhere() {
-    // Validator 0 is silent here; it may have voted a2 elsewhere, making a2 final there with
-    // votes 0, 1, 2. A voter seeing only 1:a2, 2:a3, 3:b2 must therefore keep building on a2,
-    // even though a2 has only two supporters in its view.
-    let mut f = Fixture::new();
-    f.vote(1, 12);
-    f.vote(2, 13);
-    assert_eq!(f.tracker.estimate(&f.tree), None, "fewer than 3 votes: no estimate");
-    f.vote(3, 22);
-    assert_eq!(f.finalizable(), Some((h(0), 0)));
-    assert_eq!(f.tracker.estimate(&f.tree), Some((h(12), 2)));
-    assert!(!f.tracker.is_complete(&f.tree), "a2 might still be finalized");
-    // The last vote settles it: a2 is not final (b2 took a supporter), the estimate drops.
-    f.vote(0, 21);
-    assert_eq!(f.tracker.estimate(&f.tree), Some((h(0), 0)));
-    assert!(f.tracker.is_complete(&f.tree));
-
-    // Three votes for a2: final, and nothing higher can be; complete without the fourth vote.
-    let mut f = Fixture::new();
-    f.vote(0, 12);
-    f.vote(1, 12);
-    f.vote(2, 12);
-    assert_eq!(f.tracker.estimate(&f.tree), Some((h(12), 2)));
-    assert!(f.tracker.is_complete(&f.tree));
-
-    // An equivocator is unaccounted for: it could have been counted for anything elsewhere.
-    let mut f = Fixture::new();
-    f.vote(0, 12);
-    f.vote(1, 22);
-    f.vote(2, 22);
-    f.vote(3, 22);
-    assert_eq!(f.tracker.estimate(&f.tree), Some((h(22), 2)));
-    // Validator 3 equivocates: unaccounted, so b2 needs only 2 counted supporters.
-    assert!(matches!(f.vote(3, 12), ImportResult::Equivocation(_)));
-    assert_eq!(f.tracker.estimate(&f.tree), Some((h(22), 2)));
-    // Validator 2 too: only 2 counted votes are left, too few to know anything.
-    assert!(matches!(f.vote(2, 12), ImportResult::Equivocation(_)));
-    assert_eq!(f.tracker.estimate(&f.tree), None);
-    assert!(!f.tracker.is_complete(&f.tree));
 }

@@ -10,10 +10,35 @@ use crate::error::VoteError;
 /// a transaction signature.
 pub const VOTE_CONTEXT: [u8; 4] = *b"arcv";
 
-/// A finality vote: "in `round`, my best block is `target`". A vote for a block counts for that
-/// block and all its ancestors.
+/// The two phases of a finality round (GRANDPA's): validators first *prevote* for their best
+/// chain, then *precommit* to the highest block a supermajority prevoted for. Only precommits
+/// finalize.
 ///
-/// SCALE: `target_hash` (32 bytes), `target_number` (u32 LE, not compact), `round` (u64 LE).
+/// SCALE: one byte, `0` prevote, `1` precommit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, TypeInfo)]
+pub enum Stage {
+    /// "My best chain (through the previous round's estimate) ends at the target."
+    #[codec(index = 0)]
+    Prevote,
+    /// "More than 2/3 prevoted for the target or its descendants, as far as I have seen."
+    #[codec(index = 1)]
+    Precommit,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Prevote => "prevote",
+            Stage::Precommit => "precommit",
+        })
+    }
+}
+
+/// A finality vote: "in `round`, at `stage`, I vote for `target`". A vote for a block counts for
+/// that block and all its ancestors.
+///
+/// SCALE: `target_hash` (32 bytes), `target_number` (u32 LE, not compact), `round` (u64 LE),
+/// `stage` (one byte).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, TypeInfo)]
 pub struct Vote {
     /// The voted block.
@@ -22,13 +47,15 @@ pub struct Vote {
     pub target_number: u32,
     /// The round the vote is cast in.
     pub round: u64,
+    /// Prevote or precommit.
+    pub stage: Stage,
 }
 
 impl Vote {
     /// The 32 bytes that are signed: `blake2_256(b"arcv" ++ genesis_hash ++ SCALE(vote))`. The
     /// genesis hash binds the vote to one chain.
     pub fn signing_hash(&self, genesis_hash: &H256) -> [u8; 32] {
-        let mut payload = Vec::with_capacity(4 + 32 + 44);
+        let mut payload = Vec::with_capacity(4 + 32 + 45);
         payload.extend_from_slice(&VOTE_CONTEXT);
         payload.extend_from_slice(genesis_hash.as_bytes());
         self.encode_to(&mut payload);
@@ -73,24 +100,27 @@ mod tests {
 
     #[test]
     fn vote_encoding_and_signing_hash_are_pinned() {
-        let v = Vote { target_hash: h(1), target_number: 0x0102_0304, round: 5 };
+        let v = Vote { target_hash: h(1), target_number: 0x0102_0304, round: 5, stage: Stage::Precommit };
         let enc = v.encode();
-        assert_eq!(enc.len(), 44);
+        assert_eq!(enc.len(), 45);
         assert_eq!(&enc[..32], h(1).as_bytes());
         assert_eq!(&enc[32..36], &[4, 3, 2, 1]);
-        assert_eq!(&enc[36..], &[5, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(&enc[36..44], &[5, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(enc[44], 1);
+        assert_eq!(Vote { stage: Stage::Prevote, ..v }.encode()[44], 0);
         let mut payload = b"arcv".to_vec();
         payload.extend_from_slice(h(7).as_bytes());
         payload.extend_from_slice(&enc);
         assert_eq!(v.signing_hash(&h(7)), blake2_256(&payload));
         assert_ne!(v.signing_hash(&h(7)), v.signing_hash(&h(8)), "bound to the chain");
+        assert_ne!(v.signing_hash(&h(7)), Vote { stage: Stage::Prevote, ..v }.signing_hash(&h(7)), "and to the stage");
     }
 
     #[test]
     fn signature_roundtrip_and_rejections() {
         let k = keys(2);
         let genesis = h(7);
-        let v = Vote { target_hash: h(1), target_number: 1, round: 1 };
+        let v = Vote { target_hash: h(1), target_number: 1, round: 1, stage: Stage::Prevote };
         let s = SignedVote::sign(v, &k[0], &genesis);
         assert_eq!(s.voter, k[0].account());
         assert_eq!(s.verify_signature(&genesis), Ok(()));

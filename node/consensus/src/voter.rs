@@ -1,4 +1,5 @@
-//! One validator's finality state machine: rounds, its own votes, finality, catch-up.
+//! One validator's finality state machine: rounds of prevotes and precommits, its own votes,
+//! finality, catch-up.
 //!
 //! Pure: the caller feeds it votes, justifications and the time, and applies what it reports
 //! (gossip the votes it casts, `ForkTree::finalize` and store the justification of each newly
@@ -14,9 +15,10 @@ use crate::{
     error::{JustificationError, VoteError},
     fork_tree::ForkTree,
     justification::{verify_justification, Justification},
-    tracker::{ImportResult, VoteTracker},
+    round::Round,
+    tracker::ImportResult,
     validators::ValidatorSet,
-    vote::{SignedVote, Vote},
+    vote::{SignedVote, Stage, Vote},
 };
 
 /// How many rounds ahead of its current round a voter accepts votes (they let it catch up with
@@ -51,8 +53,10 @@ pub struct VoterState {
     pub base: Option<(H256, u32)>,
     /// The last finalized block this voter knows.
     pub finalized: (H256, u32),
-    /// This validator's own vote in `round`, if it cast one.
-    pub own_vote: Option<SignedVote>,
+    /// This validator's own prevote in `round`, if it cast one.
+    pub own_prevote: Option<SignedVote>,
+    /// This validator's own precommit in `round`, if it cast one.
+    pub own_precommit: Option<SignedVote>,
 }
 
 /// A validator's view of the finality rounds.
@@ -72,15 +76,18 @@ pub struct Voter {
     /// a voter started in a round after 1 without its state, until it learns a round's estimate.
     base: Option<(H256, u32)>,
     finalized: (H256, u32),
-    /// The last vote this voter cast (its round tells whether it voted in the current one).
-    own_vote: Option<SignedVote>,
-    rounds: BTreeMap<u64, VoteTracker>,
+    /// The last prevote and precommit this voter cast (their round tells whether they are of
+    /// the current one).
+    own_prevote: Option<SignedVote>,
+    own_precommit: Option<SignedVote>,
+    rounds: BTreeMap<u64, Round>,
     equivocations: Vec<Equivocation>,
 }
 
 impl Voter {
     /// A voter starting `round` at `now_ms`, with `finalized` as the last finalized block. A
-    /// round ends early once complete, or after `round_timeout_ms` once it has an estimate.
+    /// round ends once completable, and either complete or `round_timeout_ms` after it began;
+    /// the precommit waits for `t` prevotes and, unless all `n` are in, for half that timeout.
     ///
     /// Round 1 (a new chain or validator set) votes on top of `finalized`. A voter started in a
     /// later round without its persisted state (use [`Self::restore`] when there is one) does
@@ -104,7 +111,8 @@ impl Voter {
             round_timeout_ms,
             base: (round <= 1).then_some(finalized),
             finalized,
-            own_vote: None,
+            own_prevote: None,
+            own_precommit: None,
             rounds: BTreeMap::new(),
             equivocations: Vec::new(),
         }
@@ -148,25 +156,41 @@ impl Voter {
         self.base
     }
 
-    /// Whether this voter has voted in the current round.
+    /// Whether this voter has cast both its votes (prevote and precommit) in the current round.
     pub fn has_voted(&self) -> bool {
-        self.own_vote_in_round().is_some()
+        self.own_precommit_in_round().is_some()
     }
 
-    /// This voter's vote in the current round, if any (to re-send, e.g. after a restart or to
-    /// peers that missed it).
-    pub fn own_vote_in_round(&self) -> Option<SignedVote> {
-        self.own_vote.filter(|v| v.vote.round == self.round)
+    /// This voter's prevote in the current round, if any.
+    pub fn own_prevote_in_round(&self) -> Option<SignedVote> {
+        self.own_prevote.filter(|v| v.vote.round == self.round)
+    }
+
+    /// This voter's precommit in the current round, if any.
+    pub fn own_precommit_in_round(&self) -> Option<SignedVote> {
+        self.own_precommit.filter(|v| v.vote.round == self.round)
+    }
+
+    /// This voter's votes in the current round (to re-send, e.g. after a restart or to peers
+    /// that missed them).
+    pub fn own_votes_in_round(&self) -> Vec<SignedVote> {
+        self.own_prevote_in_round().into_iter().chain(self.own_precommit_in_round()).collect()
     }
 
     /// The state to persist (see the type's restart rule).
     pub fn state(&self) -> VoterState {
-        VoterState { round: self.round, base: self.base, finalized: self.finalized, own_vote: self.own_vote_in_round() }
+        VoterState {
+            round: self.round,
+            base: self.base,
+            finalized: self.finalized,
+            own_prevote: self.own_prevote_in_round(),
+            own_precommit: self.own_precommit_in_round(),
+        }
     }
 
     /// A voter resuming from a persisted [`VoterState`] at `now_ms`: same round, base and
-    /// finalized block; its own vote of the round, if any, is counted again and no second vote
-    /// is cast in that round.
+    /// finalized block; its own votes of the round, if any, are counted again and no second
+    /// vote of either stage is cast in that round.
     pub fn restore(
         validators: ValidatorSet,
         genesis_hash: H256,
@@ -176,9 +200,15 @@ impl Voter {
     ) -> Self {
         let mut voter = Voter::new(validators, genesis_hash, state.finalized, state.round, round_timeout_ms, now_ms);
         voter.base = state.base;
-        if let Some(v) = state.own_vote.filter(|v| v.vote.round == state.round) {
-            voter.own_vote = Some(v);
-            if let Err(e) = voter.tracker_mut(state.round).import_vote(v) {
+        for v in [state.own_prevote, state.own_precommit].into_iter().flatten() {
+            if v.vote.round != state.round {
+                continue;
+            }
+            match v.vote.stage {
+                Stage::Prevote => voter.own_prevote = Some(v),
+                Stage::Precommit => voter.own_precommit = Some(v),
+            }
+            if let Err(e) = voter.round_mut(state.round).import_vote(v) {
                 tracing::error!(target: "consensus", error = %e, "persisted own vote refused");
             }
         }
@@ -186,7 +216,7 @@ impl Voter {
     }
 
     /// The votes of `round`, if it is still tracked.
-    pub fn tracker(&self, round: u64) -> Option<&VoteTracker> {
+    pub fn tracker(&self, round: u64) -> Option<&Round> {
         self.rounds.get(&round)
     }
 
@@ -195,9 +225,9 @@ impl Voter {
         std::mem::take(&mut self.equivocations)
     }
 
-    fn tracker_mut(&mut self, round: u64) -> &mut VoteTracker {
+    fn round_mut(&mut self, round: u64) -> &mut Round {
         let (validators, genesis) = (&self.validators, self.genesis_hash);
-        self.rounds.entry(round).or_insert_with(|| VoteTracker::new(round, validators.clone(), genesis))
+        self.rounds.entry(round).or_insert_with(|| Round::new(round, validators.clone(), genesis))
     }
 
     /// The block this round's vote must descend from: the highest of the tree's root, this
@@ -224,19 +254,42 @@ impl Voter {
         Some(base)
     }
 
-    /// Casts this round's vote, if `pair` is a validator that has not voted in this round yet:
-    /// for the best block among the descendants of the round's base (its best block when that
-    /// descends from the base; GRANDPA's rule). The vote is counted at once; gossip it.
-    pub fn next_vote(&mut self, tree: &ForkTree, pair: &Pair) -> Option<CastVote> {
+    /// Casts this round's next vote, if `pair` is a validator and the vote is due:
+    /// - the **prevote**, for the best block among the descendants of the round's base (its
+    ///   best block when that descends from the base; GRANDPA's rule);
+    /// - then the **precommit**, for the prevote GHOST `g(V)` once it exists and descends from
+    ///   the base, and all `n` prevotes are in, or half the round timeout has passed, or the
+    ///   round is already completable.
+    ///
+    /// The vote is counted at once; gossip it. At most one vote per call.
+    pub fn next_vote(&mut self, tree: &ForkTree, pair: &Pair, now_ms: u64) -> Option<CastVote> {
         if !self.validators.contains(&pair.account()) || self.has_voted() {
             return None;
         }
         let base = self.vote_base(tree)?;
-        let (target_hash, target_number) = tree.best_containing(&base.0)?;
-        let vote = SignedVote::sign(Vote { target_hash, target_number, round: self.round }, pair, &self.genesis_hash);
-        self.own_vote = Some(vote);
         let round = self.round;
-        if let Err(e) = self.tracker_mut(round).import_vote(vote) {
+        let vote = if self.own_prevote_in_round().is_none() {
+            let (target_hash, target_number) = tree.best_containing(&base.0)?;
+            let vote = Vote { target_hash, target_number, round, stage: Stage::Prevote };
+            let signed = SignedVote::sign(vote, pair, &self.genesis_hash);
+            self.own_prevote = Some(signed);
+            signed
+        } else {
+            let r = self.rounds.get(&round)?;
+            let (target_hash, target_number) = r.prevote_ghost(tree)?;
+            if !tree.is_descendant(&target_hash, &base.0) {
+                return None;
+            }
+            let waited = now_ms >= self.round_started_ms.saturating_add(self.round_timeout_ms / 2);
+            if !(waited || r.prevotes().voters_seen() == self.validators.len() || r.is_completable(tree)) {
+                return None;
+            }
+            let vote = Vote { target_hash, target_number, round, stage: Stage::Precommit };
+            let signed = SignedVote::sign(vote, pair, &self.genesis_hash);
+            self.own_precommit = Some(signed);
+            signed
+        };
+        if let Err(e) = self.round_mut(round).import_vote(vote) {
             tracing::error!(target: "consensus", error = %e, "own vote refused");
         }
         let finalized = self.check_finality(round, tree);
@@ -261,7 +314,7 @@ impl Voter {
         if !tree.contains(&hash) && number > tree.finalized().1 {
             return Err(VoteError::UnknownTarget { hash, number });
         }
-        let result = self.tracker_mut(round).import_vote(signed)?;
+        let result = self.round_mut(round).import_vote(signed)?;
         if let ImportResult::Equivocation(evidence) = &result {
             self.equivocations.push((**evidence).clone());
         }
@@ -284,10 +337,12 @@ impl Voter {
         Some(j)
     }
 
-    /// Verifies a justification (e.g. from a peer or sync) and adopts its finality. If it is for
-    /// the current or a later round, the voter also catches up: its votes give that round's
-    /// estimate, and the voter moves to the round after it. Returns the block if it is newly
-    /// finalized for this voter.
+    /// Verifies a justification (e.g. from a peer or sync) and adopts its finality. Its
+    /// precommits are counted in their round. If that round is the current or a later one, the
+    /// voter moves past it: to the round after it, with that round's estimate as the base when
+    /// the round is completable here, otherwise with no base (no vote until a round is seen
+    /// completable: a justification proves one block final, not that nothing higher was).
+    /// Returns the block if it is newly finalized for this voter.
     ///
     /// # Errors
     /// As [`verify_justification`] (with `tree` for ancestry); [`JustificationError::UnknownTarget`]
@@ -303,18 +358,17 @@ impl Voter {
         }
         verify_justification(j, &self.validators, &self.genesis_hash, |a, b| tree.is_descendant(a, b))?;
         if j.round >= self.round {
-            let tracker = self.tracker_mut(j.round);
+            let round = self.round_mut(j.round);
             let mut evidence = Vec::new();
             for v in &j.votes {
                 // Verified above; duplicates and equivocations are counted as usual.
-                if let Ok(ImportResult::Equivocation(e)) = tracker.import_vote(*v) {
+                if let Ok(ImportResult::Equivocation(e)) = round.import_vote(*v) {
                     evidence.push(*e);
                 }
             }
             self.equivocations.extend(evidence);
-            if let Some(estimate) = self.rounds.get(&j.round).and_then(|t| t.estimate(tree)) {
-                self.enter_round(j.round.saturating_add(1), estimate, now_ms);
-            }
+            let estimate = self.rounds.get(&j.round).filter(|r| r.is_completable(tree)).and_then(|r| r.estimate(tree));
+            self.enter_round(j.round.saturating_add(1), estimate, now_ms);
         }
         let target = (j.target_hash, j.target_number);
         if target.1 > self.finalized.1 && tree.contains(&target.0) {
@@ -324,28 +378,30 @@ impl Voter {
         Ok(None)
     }
 
-    /// Moves to the next round when the current one is complete, or timed out with an
-    /// estimate; or jumps past a later round that already has an estimate (catch-up). Returns
-    /// the new round.
+    /// Moves to the next round when the current one is completable and either complete or
+    /// timed out; or jumps past a later round that is already completable here (catch-up).
+    /// Returns the new round.
     pub fn try_advance(&mut self, tree: &ForkTree, now_ms: u64) -> Option<u64> {
         let timed_out = now_ms >= self.round_started_ms.saturating_add(self.round_timeout_ms);
         let mut next = None;
-        for (&r, tracker) in self.rounds.range(self.round..).rev() {
-            let Some(estimate) = tracker.estimate(tree) else { continue };
-            if r > self.round || timed_out || tracker.is_complete(tree) {
-                next = Some((r, estimate));
+        for (&r, round) in self.rounds.range(self.round..).rev() {
+            if !round.is_completable(tree) {
+                continue;
+            }
+            if r > self.round || timed_out || round.is_complete(tree) {
+                next = round.estimate(tree).map(|e| (r, e));
                 break;
             }
         }
         let (r, estimate) = next?;
-        self.enter_round(r.saturating_add(1), estimate, now_ms);
+        self.enter_round(r.saturating_add(1), Some(estimate), now_ms);
         Some(self.round)
     }
 
-    fn enter_round(&mut self, round: u64, estimate: (H256, u32), now_ms: u64) {
-        tracing::debug!(target: "consensus", round, estimate = %estimate.0, "new finality round");
+    fn enter_round(&mut self, round: u64, estimate: Option<(H256, u32)>, now_ms: u64) {
+        tracing::debug!(target: "consensus", round, estimate = ?estimate, "new finality round");
         self.round = round;
-        self.base = Some(estimate);
+        self.base = estimate;
         self.round_started_ms = now_ms;
         // Keep the previous round: late votes may still finalize in it.
         self.rounds = self.rounds.split_off(&round.saturating_sub(1));

@@ -302,6 +302,7 @@ impl ChainBackend for NodeBackend {
                         "targetHash": v.vote.target_hash,
                         "targetNumber": v.vote.target_number,
                         "round": v.vote.round,
+                        "stage": v.vote.stage.to_string(),
                         "signature": archive_primitives::error::to_hex(&v.signature.0),
                     })
                 })

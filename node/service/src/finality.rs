@@ -1,6 +1,6 @@
-//! Finality: this node's voter (rounds of signed votes for the best chain, a block with votes
-//! from more than 2/3 of the validators is final), justifications from peers and sync, and
-//! the finalized-block bookkeeping. The voting rules live in `archive-consensus`; this task
+//! Finality: this node's voter (rounds of signed prevotes for the best chain and precommits to
+//! what more than 2/3 prevoted; a block with precommits from more than 2/3 of the validators
+//! is final), justifications from peers and sync, and the finalized-block bookkeeping. The voting rules live in `archive-consensus`; this task
 //! owns the state and does the I/O.
 
 use std::{
@@ -15,15 +15,16 @@ use archive_primitives::{Pair, H256};
 use parity_scale_codec::{Decode, Encode};
 use tokio::sync::{broadcast::error::RecvError, mpsc, watch};
 
-/// Offchain-storage key of the voter's persisted state (round, base, own vote): written before
-/// a vote leaves this node and after each round change, so a restart never votes twice in a
-/// round and knows what its next vote must build on.
-const VOTER_STATE_KEY: &[u8] = b"finality/voter_state";
+/// Offchain-storage key of the voter's persisted state (round, base, own prevote and
+/// precommit): written before a vote leaves this node and after each round change, so a
+/// restart never votes twice in a round and knows what its next vote must build on. (`/2`:
+/// the two-phase format; a state of the single-phase format is not read back.)
+const VOTER_STATE_KEY: &[u8] = b"finality/voter_state/2";
 /// Offchain-storage key of the equivocation evidence seen so far (SCALE `Vec<Equivocation>`).
 const EVIDENCE_KEY: &[u8] = b"finality/equivocations";
 /// Votes buffered for blocks not imported yet.
 const MAX_PENDING_VOTES: usize = 1024;
-/// Our current vote is gossiped again every this many ticks (a tick is a quarter slot).
+/// Our current votes are gossiped again every this many ticks (a tick is a quarter slot).
 const REBROADCAST_TICKS: u64 = 4;
 /// Commands queued to the task.
 const COMMAND_CHANNEL: usize = 1024;
@@ -192,6 +193,9 @@ fn is_descendant(client: &Client, a: &H256, b: &H256) -> bool {
     }
 }
 
+/// This node's own votes of recent rounds, by round and stage.
+type MyVotes = std::collections::BTreeMap<(u64, archive_consensus::Stage), SignedVote>;
+
 /// Builds the handle and the task state. The task runs on every chain; while the set has a
 /// single validator it does not vote (that validator's blocks are final as it authors them).
 pub(crate) fn new(client: Arc<Client>, voting_key: Option<Pair>) -> (FinalityHandle, Option<FinalityTask>) {
@@ -267,9 +271,9 @@ impl FinalityTask {
         let mut ticks: u64 = 0;
         // Our own votes of recent rounds: re-sent so that validators still in the previous
         // round (their copy was lost) can complete it and follow.
-        let mut my_votes: std::collections::BTreeMap<u64, SignedVote> = std::collections::BTreeMap::new();
-        if let Some(v) = voter.own_vote_in_round() {
-            my_votes.insert(v.vote.round, v);
+        let mut my_votes: MyVotes = std::collections::BTreeMap::new();
+        for v in voter.own_votes_in_round() {
+            my_votes.insert((v.vote.round, v.vote.stage), v);
         }
         tracing::info!(round = voter.round(), validators = set.len(), "finality voter started");
         loop {
@@ -292,6 +296,10 @@ impl FinalityTask {
                 cmd = self.commands.recv() => match cmd {
                     Some(Command::Vote(v)) => {
                         self.count(&mut voter, &mut tree, v, &mut pending);
+                        // A precommit is due as soon as the prevotes allow it.
+                        if set.len() > 1 {
+                            self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
+                        }
                         if let (Some(net), Some(last)) = (&net, pending.last()) {
                             let target = last.vote.target_hash;
                             if fetched.len() >= MAX_PENDING_VOTES {
@@ -338,7 +346,8 @@ impl FinalityTask {
                     tracing::trace!(
                         round = voter.round(),
                         voted = voter.has_voted(),
-                        heard = voter.tracker(voter.round()).map(|t| t.voters_seen()).unwrap_or(0),
+                        prevotes = voter.tracker(voter.round()).map(|r| r.prevotes().voters_seen()).unwrap_or(0),
+                        precommits = voter.tracker(voter.round()).map(|r| r.precommits().voters_seen()).unwrap_or(0),
                         base = ?voter.base(),
                         tree_best = ?tree.best(),
                         "finality tick"
@@ -351,7 +360,7 @@ impl FinalityTask {
                     // time makes each copy a new gossip message.
                     if ticks.is_multiple_of(REBROADCAST_TICKS) {
                         let oldest = voter.round().saturating_sub(1);
-                        my_votes.retain(|round, _| *round >= oldest);
+                        my_votes.retain(|(round, _), _| *round >= oldest);
                         if let Some(net) = &net {
                             for v in my_votes.values() {
                                 net.gossip_vote((*v, now_ms()).encode());
@@ -359,27 +368,35 @@ impl FinalityTask {
                         }
                     }
                     // A lone validator's blocks are final as it authors them.
-                    let voting_key = self.voting_key.as_ref().filter(|_| set.len() > 1);
-                    if let Some(pair) = voting_key {
-                        if let Some(cast) = voter.next_vote(&tree, pair) {
-                            // Persist before the vote leaves this node.
-                            if self.save(&voter) {
-                                tracing::debug!(round = voter.round(), target = %cast.vote.vote.target_hash, number = cast.vote.vote.target_number, "cast vote");
-                                my_votes.insert(cast.vote.vote.round, cast.vote);
-                                if let Some(net) = &net {
-                                    net.gossip_vote((cast.vote, now_ms()).encode());
-                                }
-                            }
-                            if let Some(j) = cast.finalized {
-                                self.apply(&mut tree, j);
-                            }
-                        }
+                    if set.len() > 1 {
+                        self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
                     }
                     let evidence = voter.take_equivocations();
                     if !evidence.is_empty() {
                         self.keep_evidence(evidence);
                     }
                 }
+            }
+        }
+    }
+
+    /// Casts the votes that are due (a prevote, then a precommit once the prevotes allow),
+    /// persisting the voter state before each leaves this node.
+    fn vote(&self, voter: &mut Voter, tree: &mut ForkTree, net: Option<&NetworkHandle>, my_votes: &mut MyVotes) {
+        let Some(pair) = self.voting_key.as_ref() else { return };
+        while let Some(cast) = voter.next_vote(tree, pair, now_ms()) {
+            let v = cast.vote.vote;
+            // Persist before the vote leaves this node.
+            if !self.save(voter) {
+                return;
+            }
+            tracing::debug!(round = v.round, stage = %v.stage, target = %v.target_hash, number = v.target_number, "cast vote");
+            my_votes.insert((v.round, v.stage), cast.vote);
+            if let Some(net) = net {
+                net.gossip_vote((cast.vote, now_ms()).encode());
+            }
+            if let Some(j) = cast.finalized {
+                self.apply(tree, j);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Wire formats of calls, events and errors; genesis.
 
-use archive_consensus::{Equivocation, SignedVote, Vote};
+use archive_consensus::{Equivocation, SignedVote, Stage, Vote};
 use archive_primitives::{Digest, EthereumSignature, Header, H256};
 use parity_scale_codec::{Decode, Encode};
 
@@ -49,13 +49,14 @@ fn call_encodings_are_pinned() {
 #[test]
 fn report_equivocation_encodings_are_pinned() {
     let signed = |target: u8| SignedVote {
-        vote: Vote { target_hash: H256([target; 32]), target_number: 9, round: 5 },
+        vote: Vote { target_hash: H256([target; 32]), target_number: 9, round: 5, stage: Stage::Precommit },
         voter: a(0x33),
         signature: EthereumSignature([0x55; 65]),
     };
     let vote = Equivocation::Vote { voter: a(0x33), round: 5, first: signed(0x44), second: signed(0x66) };
-    let signed_hex =
-        |target: &str| format!("{}09000000{}{}{}", target.repeat(32), "0500000000000000", hexa(0x33), "55".repeat(65));
+    let signed_hex = |target: &str| {
+        format!("{}09000000{}01{}{}", target.repeat(32), "0500000000000000", hexa(0x33), "55".repeat(65))
+    };
     let expected = format!("2800{}0500000000000000{}{}", hexa(0x33), signed_hex("44"), signed_hex("66"));
     assert_call(Call::report_equivocation { evidence: Box::new(vote) }, &expected);
 
@@ -233,12 +234,12 @@ fn call_weights_are_documented_constants() {
         voter: a(1),
         round: 0,
         first: SignedVote {
-            vote: Vote { target_hash: H256::zero(), target_number: 0, round: 0 },
+            vote: Vote { target_hash: H256::zero(), target_number: 0, round: 0, stage: Stage::Prevote },
             voter: a(1),
             signature: EthereumSignature([0; 65]),
         },
         second: SignedVote {
-            vote: Vote { target_hash: H256::zero(), target_number: 0, round: 0 },
+            vote: Vote { target_hash: H256::zero(), target_number: 0, round: 0, stage: Stage::Prevote },
             voter: a(1),
             signature: EthereumSignature([0; 65]),
         },

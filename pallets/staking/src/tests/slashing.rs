@@ -1,6 +1,6 @@
 //! report_equivocation with evidence signed by real dev keys.
 
-use archive_consensus::{Equivocation, SignedVote, SlotPreDigest, Vote, ENGINE_ID};
+use archive_consensus::{Equivocation, SignedVote, SlotPreDigest, Stage, Vote, ENGINE_ID};
 use archive_pallet_parameters::TREASURY;
 use archive_primitives::{Digest, DigestItem, Header, Pair, H256};
 use parity_scale_codec::Encode;
@@ -48,7 +48,7 @@ fn block_evidence(name: &str) -> Equivocation {
 /// Two different votes by `name` in `round`, signed for `genesis`.
 fn vote_evidence(name: &str, round: u64, genesis: &H256) -> Equivocation {
     let pair = pair(name);
-    let vote = |n: u8| Vote { target_hash: H256([n; 32]), target_number: 1, round };
+    let vote = |n: u8| Vote { target_hash: H256([n; 32]), target_number: 1, round, stage: Stage::Precommit };
     Equivocation::Vote {
         voter: pair.account(),
         round,
