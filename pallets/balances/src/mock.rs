@@ -4,9 +4,10 @@
 use archive_pallet_system::{self as system, Account};
 use archive_primitives::{AccountId20, Balance};
 use archive_support::{DispatchError, DispatchResult, Ext, MemoryBackend, RawOrigin};
-use parity_scale_codec::{Decode, DecodeAll};
 
 use crate::{storage::TotalIssuance, Call, Config, Event};
+use archive_support::testing::decode_all;
+pub use archive_support::testing::{account, apply, build_on};
 
 /// The test runtime.
 pub struct Test;
@@ -34,10 +35,6 @@ pub const ALICE_FREE: Balance = 10_000;
 pub const BOB_FREE: Balance = 5_000;
 pub const CHARLIE_FREE: Balance = 1_000;
 
-/// A test account made of one repeated byte.
-pub fn account(byte: u8) -> AccountId20 {
-    AccountId20([byte; 20])
-}
 pub fn alice() -> AccountId20 {
     account(1)
 }
@@ -57,18 +54,6 @@ pub fn everyone() -> [AccountId20; 4] {
     [alice(), bob(), charlie(), dave()]
 }
 
-/// A backend holding `changes` applied on top of `base`.
-pub fn apply(base: &MemoryBackend, changes: Vec<(Vec<u8>, Option<Vec<u8>>)>) -> MemoryBackend {
-    let mut out = base.clone();
-    for (k, v) in changes {
-        match v {
-            Some(v) => out.0.insert(k, v),
-            None => out.0.remove(&k),
-        };
-    }
-    out
-}
-
 /// Genesis state with each `(who, free)` endowed through `deposit_creating`.
 pub fn new_backend(endowed: &[(AccountId20, Balance)]) -> MemoryBackend {
     let empty = MemoryBackend::default();
@@ -84,22 +69,11 @@ pub fn default_backend() -> MemoryBackend {
     new_backend(&[(alice(), ALICE_FREE), (bob(), BOB_FREE), (charlie(), CHARLIE_FREE)])
 }
 
-/// Runs `f` on an `Ext` over `base` and returns the backend with its changes committed.
-pub fn build_on(base: &MemoryBackend, f: impl FnOnce(&mut Ext<'_>)) -> MemoryBackend {
-    let mut ext = Ext::new(base);
-    f(&mut ext);
-    apply(base, ext.into_changes())
-}
-
 /// The runtime's `RuntimeEvent` as far as these two pallets go.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum TestEvent {
     System(system::Event),
     Balances(Event),
-}
-
-fn decode_all<E: Decode>(bytes: &[u8]) -> E {
-    E::decode_all(&mut &bytes[..]).expect("event decodes with no bytes left over")
 }
 
 /// Decodes one recorded event: `pallet_index ++ SCALE(pallet event)`.
@@ -145,10 +119,7 @@ pub fn balances_error(e: crate::Error) -> DispatchError {
 /// Asserts that `call` from `origin` on `base` fails with `expected`, writes nothing and emits
 /// nothing (Substrate's `assert_noop`).
 pub fn assert_noop(base: &MemoryBackend, origin: RawOrigin, call: Call, expected: DispatchError) {
-    let mut ext = Ext::new(base);
-    assert_eq!(dispatch(&mut ext, origin, call.clone()), Err(expected), "{call:?}");
-    assert_eq!(events(&ext), vec![], "a failed {call:?} emitted events");
-    assert_eq!(ext.into_changes(), vec![], "a failed {call:?} changed state");
+    archive_support::testing::assert_noop(base, dispatch, events, origin, call, expected);
 }
 
 /// `who`'s account record.

@@ -8,9 +8,10 @@ use archive_pallet_parameters::{self as parameters, Parameter, TREASURY};
 use archive_pallet_system as system;
 use archive_primitives::{AccountId20, Balance, BlockNumber};
 use archive_support::{dispatch::PalletError, DispatchError, DispatchResult, Ext, MemoryBackend, RawOrigin};
-use parity_scale_codec::{Decode, DecodeAll};
 
 use crate::{AccountVote, Call, Config, Event, Proposal};
+use archive_support::testing::decode_all;
+pub use archive_support::testing::{account, build_on};
 
 /// The test runtime.
 pub struct Test;
@@ -66,10 +67,6 @@ pub const QUORUM_TURNOUT: Balance = ISSUANCE / 10;
 /// The block [`default_backend`] starts at.
 pub const START: BlockNumber = 1;
 
-/// A test account made of one repeated byte.
-pub fn account(byte: u8) -> AccountId20 {
-    AccountId20([byte; 20])
-}
 pub fn alice() -> AccountId20 {
     account(1)
 }
@@ -89,25 +86,6 @@ pub fn eve() -> AccountId20 {
 /// Never endowed.
 pub fn ferdie() -> AccountId20 {
     account(6)
-}
-
-/// A backend holding `changes` applied on top of `base`.
-pub fn apply(base: &MemoryBackend, changes: Vec<(Vec<u8>, Option<Vec<u8>>)>) -> MemoryBackend {
-    let mut out = base.clone();
-    for (k, v) in changes {
-        match v {
-            Some(v) => out.0.insert(k, v),
-            None => out.0.remove(&k),
-        };
-    }
-    out
-}
-
-/// Runs `f` on an `Ext` over `base` and returns the backend with its changes committed.
-pub fn build_on(base: &MemoryBackend, f: impl FnOnce(&mut Ext<'_>)) -> MemoryBackend {
-    let mut ext = Ext::new(base);
-    f(&mut ext);
-    apply(base, ext.into_changes())
 }
 
 /// Genesis: the accounts above and the treasury endowed, Eve an `Admin`, the parameters above,
@@ -146,10 +124,6 @@ pub enum TestEvent {
     Balances(balances::Event),
     Identity(identity::Event),
     Governance(Event),
-}
-
-fn decode_all<E: Decode>(bytes: &[u8]) -> E {
-    E::decode_all(&mut &bytes[..]).expect("event decodes with no bytes left over")
 }
 
 /// Decodes one recorded event: `pallet_index ++ SCALE(pallet event)`.
@@ -207,12 +181,7 @@ pub fn identity_error(e: identity::Error) -> DispatchError {
 /// Asserts that `call` from `origin` on `base` fails with `expected`, emits nothing and writes
 /// nothing at all (not even unchanged values), so every storage item is as it was.
 pub fn assert_noop(base: &MemoryBackend, origin: RawOrigin, call: Call, expected: DispatchError) {
-    let mut ext = Ext::new(base);
-    assert_eq!(dispatch(&mut ext, origin, call.clone()), Err(expected), "{call:?} from {origin:?}");
-    assert_eq!(events(&ext), vec![], "a failed {call:?} emitted events");
-    let changes = ext.into_changes();
-    assert_eq!(apply(base, changes.clone()).0, base.0, "a failed {call:?} changed state");
-    assert_eq!(changes, vec![], "a failed {call:?} wrote (even unchanged) values");
+    archive_support::testing::assert_noop(base, dispatch, events, origin, call, expected);
 }
 
 /// The block being built.

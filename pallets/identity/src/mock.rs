@@ -5,9 +5,10 @@ use archive_pallet_balances as balances;
 use archive_pallet_system as system;
 use archive_primitives::{AccountId20, Balance, ARC};
 use archive_support::{dispatch::PalletError, DispatchError, DispatchResult, Ext, MemoryBackend, RawOrigin};
-use parity_scale_codec::{Decode, DecodeAll};
 
 use crate::{Call, Config, Event, IdentityInfo, Role};
+use archive_support::testing::decode_all;
+pub use archive_support::testing::{account, build_on};
 
 /// The test runtime.
 pub struct Test;
@@ -44,10 +45,6 @@ pub const BOB_FREE: Balance = 50 * ARC;
 /// Less than [`DEPOSIT`].
 pub const CHARLIE_FREE: Balance = ARC / 2;
 
-/// A test account made of one repeated byte.
-pub fn account(byte: u8) -> AccountId20 {
-    AccountId20([byte; 20])
-}
 /// Governance's admin in [`default_backend`].
 pub fn alice() -> AccountId20 {
     account(1)
@@ -61,25 +58,6 @@ pub fn charlie() -> AccountId20 {
 /// Never endowed.
 pub fn dave() -> AccountId20 {
     account(4)
-}
-
-/// A backend holding `changes` applied on top of `base`.
-pub fn apply(base: &MemoryBackend, changes: Vec<(Vec<u8>, Option<Vec<u8>>)>) -> MemoryBackend {
-    let mut out = base.clone();
-    for (k, v) in changes {
-        match v {
-            Some(v) => out.0.insert(k, v),
-            None => out.0.remove(&k),
-        };
-    }
-    out
-}
-
-/// Runs `f` on an `Ext` over `base` and returns the backend with its changes committed.
-pub fn build_on(base: &MemoryBackend, f: impl FnOnce(&mut Ext<'_>)) -> MemoryBackend {
-    let mut ext = Ext::new(base);
-    f(&mut ext);
-    apply(base, ext.into_changes())
 }
 
 /// Alice, Bob and Charlie endowed with [`ALICE_FREE`], [`BOB_FREE`], [`CHARLIE_FREE`]; Alice is
@@ -100,10 +78,6 @@ pub enum TestEvent {
     System(system::Event),
     Balances(balances::Event),
     Identity(Event),
-}
-
-fn decode_all<E: Decode>(bytes: &[u8]) -> E {
-    E::decode_all(&mut &bytes[..]).expect("event decodes with no bytes left over")
 }
 
 /// Decodes one recorded event: `pallet_index ++ SCALE(pallet event)`.
@@ -139,12 +113,7 @@ pub fn identity_error(e: crate::Error) -> DispatchError {
 /// Asserts that `call` from `origin` on `base` fails with `expected`, emits nothing and leaves
 /// every storage entry as it was (Substrate's `assert_noop`, on a full-state snapshot).
 pub fn assert_noop(base: &MemoryBackend, origin: RawOrigin, call: Call, expected: DispatchError) {
-    let mut ext = Ext::new(base);
-    assert_eq!(dispatch(&mut ext, origin, call.clone()), Err(expected), "{call:?} from {origin:?}");
-    assert_eq!(events(&ext), vec![], "a failed {call:?} emitted events");
-    let changes = ext.into_changes();
-    assert_eq!(apply(base, changes.clone()).0, base.0, "a failed {call:?} changed state");
-    assert_eq!(changes, vec![], "a failed {call:?} wrote (even unchanged) values");
+    archive_support::testing::assert_noop(base, dispatch, events, origin, call, expected);
 }
 
 /// An identity with only a display name.

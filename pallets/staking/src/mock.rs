@@ -13,9 +13,10 @@ use archive_support::{
     storage::{Blake2_128Concat, StorageInstance, StorageMap},
     DispatchError, DispatchResult, Ext, MemoryBackend, RawOrigin,
 };
-use parity_scale_codec::{Decode, DecodeAll};
 
 use crate::{ArchiveStats, Call, Config, Event, GenesisConfig};
+use archive_support::testing::decode_all;
+pub use archive_support::testing::{account, apply, build_on};
 
 /// The test runtime.
 pub struct Test;
@@ -102,10 +103,6 @@ pub fn dorothy() -> AccountId20 {
 pub fn ethan() -> AccountId20 {
     pair("ethan").account()
 }
-/// A test account made of one repeated byte.
-pub fn account(byte: u8) -> AccountId20 {
-    AccountId20([byte; 20])
-}
 /// Nominators (funded, unbonded).
 pub fn nom1() -> AccountId20 {
     account(0x11)
@@ -136,25 +133,6 @@ pub fn sorted(mut accounts: Vec<AccountId20>) -> Vec<AccountId20> {
 /// The genesis validator set: alith, baltathar, charleth in account order.
 pub fn genesis_set() -> Vec<AccountId20> {
     sorted(vec![alith(), baltathar(), charleth()])
-}
-
-/// A backend holding `changes` applied on top of `base`.
-pub fn apply(base: &MemoryBackend, changes: Vec<(Vec<u8>, Option<Vec<u8>>)>) -> MemoryBackend {
-    let mut out = base.clone();
-    for (k, v) in changes {
-        match v {
-            Some(v) => out.0.insert(k, v),
-            None => out.0.remove(&k),
-        };
-    }
-    out
-}
-
-/// Runs `f` on an `Ext` over `base` and returns the backend with its changes committed.
-pub fn build_on(base: &MemoryBackend, f: impl FnOnce(&mut Ext<'_>)) -> MemoryBackend {
-    let mut ext = Ext::new(base);
-    f(&mut ext);
-    apply(base, ext.into_changes())
 }
 
 /// Genesis as the runtime builds it: endowments, roles, session set, parameters, block 0's
@@ -195,10 +173,6 @@ pub enum TestEvent {
     Balances(balances::Event),
     Identity(identity::Event),
     Staking(Event),
-}
-
-fn decode_all<E: Decode>(bytes: &[u8]) -> E {
-    E::decode_all(&mut &bytes[..]).expect("event decodes with no bytes left over")
 }
 
 /// Decodes one recorded event: `pallet_index ++ SCALE(pallet event)`.
@@ -252,10 +226,7 @@ pub fn staking_error(e: crate::Error) -> DispatchError {
 /// Asserts that `call` from `origin` on `base` fails with `expected`, writes nothing and emits
 /// nothing (Substrate's `assert_noop`).
 pub fn assert_noop(base: &MemoryBackend, origin: RawOrigin, call: Call, expected: DispatchError) {
-    let mut ext = Ext::new(base);
-    assert_eq!(dispatch(&mut ext, origin, call.clone()), Err(expected), "{call:?}");
-    assert_eq!(events(&ext), vec![], "a failed {call:?} emitted events");
-    assert_eq!(ext.into_changes(), vec![], "a failed {call:?} changed state");
+    archive_support::testing::assert_noop(base, dispatch, events, origin, call, expected);
 }
 
 /// [`assert_noop`] for a signed origin and a staking error.

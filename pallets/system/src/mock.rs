@@ -1,10 +1,11 @@
 //! Test runtime for the system pallet.
 
-use archive_primitives::{AccountId20, H256};
+use archive_primitives::H256;
 use archive_support::{DispatchResult, Ext, MemoryBackend, RawOrigin};
 use parity_scale_codec::{Decode, DecodeAll, Encode};
 
 use crate::{Call, Config, Event};
+pub use archive_support::testing::account;
 
 /// The test runtime.
 pub struct Test;
@@ -22,11 +23,6 @@ pub const BLOCK_HASH_COUNT: u32 = 10;
 pub enum RuntimeEvent {
     #[codec(index = 0)]
     System(Event),
-}
-
-/// A test account made of one repeated byte.
-pub fn account(byte: u8) -> AccountId20 {
-    AccountId20([byte; 20])
 }
 
 /// A hash made of one repeated byte.
@@ -53,8 +49,5 @@ pub fn dispatch(ext: &mut Ext<'_>, origin: RawOrigin, call: Call) -> DispatchRes
 /// Asserts that `call` from `origin` on `base` fails with `expected`, writes nothing and emits
 /// nothing.
 pub fn assert_noop(base: &MemoryBackend, origin: RawOrigin, call: Call, expected: archive_support::DispatchError) {
-    let mut ext = Ext::new(base);
-    assert_eq!(dispatch(&mut ext, origin, call.clone()), Err(expected), "{call:?}");
-    assert_eq!(events(&ext), vec![], "a failed {call:?} emitted events");
-    assert_eq!(ext.into_changes(), vec![], "a failed {call:?} changed state");
+    archive_support::testing::assert_noop(base, dispatch, events, origin, call, expected);
 }

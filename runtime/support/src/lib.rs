@@ -25,6 +25,7 @@ pub mod dispatch;
 pub mod events;
 pub mod ext;
 pub mod storage;
+pub mod testing;
 pub mod weight_v2;
 
 pub use dispatch::{DispatchClass, DispatchInfo, DispatchResult, Pays, RawOrigin};
