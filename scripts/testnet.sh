@@ -5,7 +5,8 @@
 #   scripts/testnet.sh stop [--dir D]                     stop them
 #   scripts/testnet.sh status [--dir D]                   best/finalized/peers of each node
 #
-# Node i (0-based): RPC 127.0.0.1:(9944+i), p2p port 30333+i, data in D/node<i>, pid in
+# Node i (0-based): RPC 127.0.0.1:(9944+i), p2p port 30333+i, Prometheus metrics
+# 127.0.0.1:(9615+i)/metrics, data in D/node<i>, pid in
 # D/node<i>/pid, log in D/node<i>/log. Nodes 0-3 validate with the dev keys Alith, Baltathar,
 # Charleth and Dorothy (the `local` spec's validator set); further nodes are full nodes. Every
 # node boots from node 0. D defaults to ./testnet.
@@ -45,7 +46,7 @@ start_node() { # index bootnode-or-empty
   local i="$1" boot="$2" d="$DIR/node$1"
   mkdir -p "$d"
   local args=(--chain local --base-path "$d" --rpc-port $((9944 + i)) --port $((30333 + i)) --listen-addr 127.0.0.1
-              --name "node$i" --rpc-methods unsafe)
+              --prometheus-port $((9615 + i)) --name "node$i" --rpc-methods unsafe)
   if (( i < ${#KEYS[@]} )); then args+=(--validator --dev-key "${KEYS[$i]}"); fi
   if [[ -n "$boot" ]]; then args+=(--bootnodes "$boot"); fi
   nohup "$BIN" "${args[@]}" >>"$d/log" 2>&1 &

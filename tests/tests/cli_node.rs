@@ -204,3 +204,67 @@ fn startup_errors_do_not_repeat_their_cause() {
     }
     assert!(repeated.is_empty(), "{}", repeated.join("\n"));
 }
+
+/// Sends `request` raw to 127.0.0.1:`port` and returns the whole response.
+fn http_raw(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("metrics port accepts");
+    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.write_all(request).expect("send");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+/// The value of the first sample line starting with `prefix`.
+fn sample(body: &str, prefix: &str) -> Option<f64> {
+    body.lines().find(|l| l.starts_with(prefix)).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok())
+}
+
+#[test]
+fn prometheus_metrics_follow_the_chain_and_survive_bad_requests() {
+    let port = free_port();
+    let port_s = port.to_string();
+    let node = Node::start_tmp(&["--dev", "--prometheus-port", &port_s]).expect("node with metrics");
+    let get = || http_raw(port, b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let first = get();
+    assert!(first.starts_with("HTTP/1.1 200 OK"), "{first}");
+    assert!(first.contains("Content-Type: text/plain; version=0.0.4"), "{first}");
+    for name in [
+        "# TYPE substrate_block_height gauge",
+        "substrate_sub_libp2p_peers_count 0",
+        "substrate_ready_transactions_number 0",
+        "substrate_is_major_syncing 0",
+        "archivechain_archive_records ",
+        "substrate_build_info{name=\"archivechain\"",
+    ] {
+        assert!(first.contains(name), "no {name:?} in\n{first}");
+    }
+    let best = |body: &str| sample(body, "substrate_block_height{status=\"best\"}").expect("best height sample");
+    let fin = |body: &str| sample(body, "substrate_block_height{status=\"finalized\"}").expect("finalized sample");
+    // The dev chain authors (and finalizes) a block every 2 s: the gauges follow.
+    let before = best(&first);
+    let ok = wait_until(Duration::from_secs(20), || best(&get()) >= before + 2.0);
+    assert!(ok, "best height stayed at {before}");
+    let later = get();
+    assert!(fin(&later) >= before + 1.0, "finalized height did not follow:\n{later}");
+    assert!(sample(&later, "archivechain_blocks_imported_total").expect("imported") >= 2.0, "{later}");
+    // Bad requests get an error status and change nothing.
+    assert!(http_raw(port, b"GET /other HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
+    assert!(http_raw(port, b"POST /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405"));
+    let huge = vec![b'A'; 64 * 1024];
+    assert!(http_raw(port, &huge).starts_with("HTTP/1.1 400"));
+    assert!(http_raw(port, &[0xff, 0xfe, 0, 1, b'\r', b'\n', b'\r', b'\n']).starts_with("HTTP/1.1 405"));
+    assert!(get().starts_with("HTTP/1.1 200 OK"), "metrics stopped answering");
+    node.call("system_health", json!([]));
+
+    // An explicitly chosen port that is taken is a clear start-up error.
+    let other = tempfile::tempdir().expect("tempdir");
+    let rpc = free_port().to_string();
+    let out = run_cli(
+        &node_args(other.path().to_str().expect("utf-8"), &rpc, &["--instant-seal", "--prometheus-port", &port_s]),
+        TIMEOUT,
+    )
+    .expect("run");
+    assert_clean_failure(&out, &["prometheus", &port_s], "second node on the same metrics port");
+}

@@ -202,6 +202,7 @@ fn sync(args: SyncBench) -> anyhow::Result<()> {
                 validator: false,
                 network: Some(net),
                 archive: None,
+                metrics: None,
             }
         };
         let mut source_config = node(source_dir.clone(), vec![]);

@@ -10,6 +10,9 @@ use archive_service::{Authoring, NodeConfig};
 use archive_storage::{DatabaseConfig, StatePruning};
 use clap::Args;
 
+/// Substrate's default Prometheus port.
+const DEFAULT_PROMETHEUS_PORT: u16 = 9615;
+
 /// Options that locate a chain's database.
 #[derive(Args, Debug, Clone)]
 pub struct ChainArgs {
@@ -116,6 +119,16 @@ pub struct RunArgs {
     /// State pruning: `archive` or the number of recent blocks whose state is kept.
     #[arg(long, default_value = "256")]
     pub state_pruning: StatePruning,
+    /// Prometheus metrics port (`GET /metrics`). If the default port is taken (another node on
+    /// this machine) the node starts without metrics and says so; a port given here must bind.
+    #[arg(long, value_name = "PORT")]
+    pub prometheus_port: Option<u16>,
+    /// Serve metrics on all interfaces instead of 127.0.0.1.
+    #[arg(long)]
+    pub prometheus_external: bool,
+    /// Serve no Prometheus metrics.
+    #[arg(long, conflicts_with_all = ["prometheus_port", "prometheus_external"])]
+    pub no_prometheus: bool,
     /// Keep no archive: no WARC store, no search index, no crawling or attesting, and
     /// `archive_*` RPC calls are refused.
     #[arg(long)]
@@ -224,6 +237,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         },
         node_name: args.name.clone(),
         network,
+        metrics: (!args.no_prometheus).then(|| archive_service::metrics::MetricsConfig {
+            addr: SocketAddr::from((
+                if args.prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] },
+                args.prometheus_port.unwrap_or(DEFAULT_PROMETHEUS_PORT),
+            )),
+            required: args.prometheus_port.is_some(),
+        }),
         archive: (!args.no_archive).then_some(archive_service::archive::ArchiveConfig {
             dir: archive_dir,
             allow_private_addresses: args.archive_allow_private,

@@ -28,4 +28,6 @@ pub struct NodeConfig {
     pub network: Option<archive_network::NetworkConfig>,
     /// The archive (WARC store, search index, off-chain worker); `None` keeps none.
     pub archive: Option<crate::archive::ArchiveConfig>,
+    /// Prometheus metrics endpoint; `None` serves none.
+    pub metrics: Option<crate::metrics::MetricsConfig>,
 }

@@ -15,6 +15,12 @@ pub enum Error {
     /// RPC server could not start.
     #[error("RPC server: {0}")]
     Rpc(#[from] archive_rpc::Error),
+    /// The Prometheus metrics endpoint could not start.
+    #[error("Prometheus metrics: {reason}")]
+    Metrics {
+        /// Why.
+        reason: String,
+    },
     /// The archive (WARC store) could not be opened.
     #[error("archive: {reason}")]
     Archive {

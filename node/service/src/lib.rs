@@ -12,6 +12,7 @@ mod backend;
 mod config;
 mod error;
 mod finality;
+pub mod metrics;
 mod network;
 mod offences;
 mod pool;
@@ -64,6 +65,11 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
         path = %config.database.path.display(),
         "chain opened"
     );
+    // Bound first: an explicitly asked-for metrics port that is taken fails the start cleanly.
+    let metrics_listener = match &config.metrics {
+        Some(m) => metrics::bind(m).await?,
+        None => None,
+    };
     let pool = Arc::new(TxPool::new(
         archive_txpool::PoolConfig::default(),
         PoolApi::new(client.clone()),
@@ -139,6 +145,24 @@ pub async fn new_full(config: NodeConfig) -> Result<NodeHandle, Error> {
             sync.clone(),
             shutdown_rx.clone(),
         )));
+    }
+    if let Some(listener) = metrics_listener {
+        tracing::info!(addr = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "Prometheus metrics at /metrics");
+        let imported = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        tasks.push(tokio::spawn(metrics::count_imports(client.clone(), imported.clone(), shutdown_rx.clone())));
+        let sources = metrics::Sources {
+            client: client.clone(),
+            pool: pool.clone(),
+            network: net.clone(),
+            sync: sync.clone(),
+            archive: archive.clone(),
+            imported,
+            started_unix: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+        };
+        tasks.push(tokio::spawn(metrics::serve(listener, sources, shutdown_rx.clone())));
     }
     let backend = Arc::new(NodeBackend::new(client.clone(), pool.clone(), &config, net.clone(), sync, archive.clone()));
     let rpc = archive_rpc::start_server(config.rpc.clone(), backend).await?;

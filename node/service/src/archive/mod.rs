@@ -319,6 +319,11 @@ impl Archive {
         self.store.lock().by_hash(hash).is_some()
     }
 
+    /// Captures in the WARC store and documents in the search index (for metrics).
+    pub fn counts(&self) -> (usize, u64) {
+        (self.store.lock().len(), self.index.len())
+    }
+
     /// Answers an `archive_*` call; on-chain status is read at the best block.
     ///
     /// # Errors
