@@ -269,4 +269,12 @@ fn an_interrupted_crawl_resumes_after_a_restart() {
     assert_eq!(count("/slow/0.html"), 1, "the seed was fetched again after the restart");
     assert_eq!(count("/slow/5.html"), 1, "the last page was not fetched exactly once");
     net.log("the crawl resumed after the restart; the seed was fetched once; the record is verified");
+    // The pages reached by following links are submitted too, and attested like the seed.
+    let last = sha256(
+        "<html><head><title>Slow 5</title></head><body><p>Page 5</p><a href=\"6.html\">next</a></body></html>"
+            .as_bytes(),
+    );
+    let ok = net.wait_until(Duration::from_secs(120), || record_status(net.node(2), &last) == Some("Verified".into()));
+    assert!(ok, "the linked page /slow/5.html was not verified: {:?}", record_status(net.node(2), &last));
+    net.log("a page reached by a link was submitted, attested and verified as well");
 }

@@ -30,6 +30,8 @@ use crate::TxPool;
 pub const RETRY_BLOCKS: BlockNumber = 20;
 /// Time budget of one request's crawl.
 const CRAWL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Pages of one request's crawl submitted besides the requested page, at most.
+const MAX_EXTRA_PAGES: u32 = 50;
 
 fn read<T: Decode>(client: &Client, at: &H256, key: &[u8]) -> Option<T> {
     let raw = client.state_at(at).ok()?.get(key).ok()??;
@@ -296,11 +298,15 @@ async fn crawl_request(
     }
     let _ = std::fs::remove_file(&path);
     let mut seed: Option<(archive_crawler::Capture, [u8; 32])> = None;
+    let mut pages = Vec::new();
     for (capture, page) in &sink.items {
         let hash = archive.store_crawled(capture, page.as_ref())?;
+        let ok = (200..300).contains(&capture.status) && !capture.prerequisite;
         // The requested page: the first 2xx capture at depth 0 (after the seed's redirects).
-        if seed.is_none() && capture.depth == 0 && (200..300).contains(&capture.status) && !capture.prerequisite {
+        if seed.is_none() && capture.depth == 0 && ok {
             seed = Some((capture.clone(), hash));
+        } else if ok && page.is_some() {
+            pages.push((capture, hash));
         }
     }
     tracing::info!(request = id, pages = report.pages, captures = report.captures, "crawl finished");
@@ -311,7 +317,61 @@ async fn crawl_request(
     capture.url = url.clone();
     submit_capture(client, pool, net, key, &capture, hash, Some(id))?;
     tracing::info!(request = id, content_hash = %hex::encode(hash), "submitted the capture on chain");
+    submit_linked_pages(client, pool, net, key, id, hash, &pages);
     Ok(())
+}
+
+/// Submits the other pages a request's crawl reached by following links, unclaimed (the
+/// bounty is for the requested page): peers then fetch, attest and keep copies of the whole
+/// crawl, not only of its first page. Within the archiver's pending allowance (the pallet
+/// refuses more than `MAX_PENDING_PER_ARCHIVER` pending records), at most [`MAX_EXTRA_PAGES`];
+/// pages already on chain and URLs the pallet would refuse are skipped. Pages captured before
+/// an interruption of a resumed crawl are stored and indexed here but not submitted.
+fn submit_linked_pages(
+    client: &Client,
+    pool: &TxPool,
+    net: Option<&NetworkHandle>,
+    key: &Pair,
+    id: u64,
+    seed_hash: [u8; 32],
+    pages: &[(&archive_crawler::Capture, [u8; 32])],
+) {
+    let best = client.info().best_hash;
+    let pending = read::<archive_pallet_archive::ArchiverStats>(client, &best, &st::Stats::key(&key.account()))
+        .map_or(0, |s| s.pending());
+    // One slot for the requested page just submitted (not yet in a block).
+    let mut allowance =
+        archive_pallet_archive::MAX_PENDING_PER_ARCHIVER.saturating_sub(pending + 1).min(MAX_EXTRA_PAGES);
+    let mut submitted = 0u32;
+    for (capture, hash) in pages {
+        if allowance == 0 {
+            tracing::info!(
+                request = id,
+                left = pages.len() as u32 - submitted,
+                "pending allowance used up; the other pages stay local"
+            );
+            break;
+        }
+        if *hash == seed_hash
+            || archive_pallet_archive::validate_url(capture.url.as_bytes()).is_err()
+            || super::chain_record(client, hash).is_some()
+        {
+            continue;
+        }
+        match submit_capture(client, pool, net, key, capture, *hash, None) {
+            Ok(()) => {
+                submitted += 1;
+                allowance -= 1;
+            }
+            Err(e) => {
+                tracing::warn!(request = id, url = %capture.url, error = %e, "cannot submit a linked page");
+                break;
+            }
+        }
+    }
+    if submitted > 0 {
+        tracing::info!(request = id, pages = submitted, "submitted the linked pages on chain");
+    }
 }
 
 /// Fetches pending record `hash` (unless held), checks it and attests it. `true` once the
