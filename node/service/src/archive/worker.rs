@@ -237,6 +237,16 @@ fn frontier_path(archive: &Archive, id: u64) -> std::path::PathBuf {
     archive.config().dir.join("frontiers").join(format!("request-{id}.json"))
 }
 
+/// The pages an interrupted crawl of request `id` already stored (JSON list of URLs), submitted
+/// with the others when the crawl completes.
+fn stored_pages_path(archive: &Archive, id: u64) -> std::path::PathBuf {
+    archive.config().dir.join("frontiers").join(format!("request-{id}.pages.json"))
+}
+
+fn load_stored_pages(path: &std::path::Path) -> Vec<String> {
+    std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
 /// Crawls request `id` and submits the capture of its URL. On shutdown the crawl stops, what
 /// was captured is stored and the frontier saved: the next start resumes it (pages already
 /// fetched are not fetched again).
@@ -283,13 +293,20 @@ async fn crawl_request(
             }
         }
     };
+    let pages_path = stored_pages_path(archive, id);
     if report.stop == archive_crawler::StopReason::Stopped {
+        let mut stored = load_stored_pages(&pages_path);
         for (capture, page) in &sink.items {
             archive.store_crawled(capture, page.as_ref())?;
+            if (200..300).contains(&capture.status) && !capture.prerequisite && page.is_some() {
+                stored.push(capture.url.clone());
+            }
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
+        let list = serde_json::to_vec(&stored).map_err(|e| e.to_string())?;
+        std::fs::write(&pages_path, list).map_err(|e| e.to_string())?;
         crawler.frontier().save(&path).map_err(|e| e.to_string())?;
         return Err(format!(
             "interrupted after {} pages; the frontier is saved and resumes at the next start",
@@ -317,7 +334,12 @@ async fn crawl_request(
     capture.url = url.clone();
     submit_capture(client, pool, net, key, &capture, hash, Some(id))?;
     tracing::info!(request = id, content_hash = %hex::encode(hash), "submitted the capture on chain");
+    // Pages stored before an interruption, read back from the store.
+    let earlier: Vec<(archive_crawler::Capture, [u8; 32])> =
+        load_stored_pages(&pages_path).iter().filter_map(|u| archive.stored_page(u)).collect();
+    pages.extend(earlier.iter().map(|(c, h)| (c, *h)));
     submit_linked_pages(client, pool, net, key, id, hash, &pages);
+    let _ = std::fs::remove_file(&pages_path);
     Ok(())
 }
 
@@ -325,8 +347,7 @@ async fn crawl_request(
 /// bounty is for the requested page): peers then fetch, attest and keep copies of the whole
 /// crawl, not only of its first page. Within the archiver's pending allowance (the pallet
 /// refuses more than `MAX_PENDING_PER_ARCHIVER` pending records), at most [`MAX_EXTRA_PAGES`];
-/// pages already on chain and URLs the pallet would refuse are skipped. Pages captured before
-/// an interruption of a resumed crawl are stored and indexed here but not submitted.
+/// pages already on chain (or listed twice) and URLs the pallet would refuse are skipped.
 fn submit_linked_pages(
     client: &Client,
     pool: &TxPool,
@@ -343,6 +364,7 @@ fn submit_linked_pages(
     let mut allowance =
         archive_pallet_archive::MAX_PENDING_PER_ARCHIVER.saturating_sub(pending + 1).min(MAX_EXTRA_PAGES);
     let mut submitted = 0u32;
+    let mut seen = std::collections::HashSet::new();
     for (capture, hash) in pages {
         if allowance == 0 {
             tracing::info!(
@@ -353,6 +375,7 @@ fn submit_linked_pages(
             break;
         }
         if *hash == seed_hash
+            || !seen.insert(*hash)
             || archive_pallet_archive::validate_url(capture.url.as_bytes()).is_err()
             || super::chain_record(client, hash).is_some()
         {
