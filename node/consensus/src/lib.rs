@@ -157,7 +157,7 @@ pub use equivocation::{AuthorshipTracker, Equivocation};
 pub use error::{EquivocationError, Error, ForkTreeError, JustificationError, SlotError, ValidatorSetError, VoteError};
 pub use fork_tree::{Ancestry, ForkTree};
 pub use justification::{verify_justification, Justification};
-pub use round::Round;
+pub use round::{Decision, Round};
 pub use slots::{
     check_drift, pre_digest, slot_at, verify_header, verify_seal, SlotPreDigest, ENGINE_ID, MAX_DRIFT_SLOTS,
 };

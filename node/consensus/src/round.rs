@@ -108,48 +108,62 @@ impl Round {
 
     /// The round's estimate `E` (see the module docs); `None` while `g(V)` is unknown.
     pub fn estimate<A: Ancestry + ?Sized>(&self, chain: &A) -> Option<(H256, u32)> {
-        let ghost = self.prevote_ghost(chain)?;
-        let (weights, known) = self.precommits.weights(chain);
-        let unaccounted = self.n() - known;
-        let need = self.possible_threshold();
-        let mut cursor = ghost;
-        loop {
-            let support = weights.get(&cursor.0).map_or(0, |(_, w)| *w);
-            if support + unaccounted >= need {
-                return Some(cursor);
-            }
-            // Every known precommit counts for the tree's root, so the walk ends there at the
-            // latest (support + unaccounted = n).
-            let parent = chain.parent(&cursor.0)?;
-            cursor = (parent, chain.number(&parent)?);
-        }
+        self.decide(chain).map(|d| d.estimate)
     }
 
     /// Whether the round is completable (see the module docs): the estimate can no longer
     /// move, so a validator may leave the round and build on it.
     pub fn is_completable<A: Ancestry + ?Sized>(&self, chain: &A) -> bool {
-        let (Some(ghost), Some(estimate)) = (self.prevote_ghost(chain), self.estimate(chain)) else { return false };
-        if estimate != ghost {
-            return true;
-        }
-        let (weights, known) = self.precommits.weights(chain);
-        let unaccounted = self.n() - known;
-        let need = self.possible_threshold();
-        // A child not known here has no support: possible only through the unaccounted.
-        if unaccounted >= need {
-            return false;
-        }
-        !weights.iter().any(|(hash, (number, support))| {
-            *number == ghost.1.saturating_add(1) && chain.parent(hash) == Some(ghost.0) && support + unaccounted >= need
-        })
+        self.decide(chain).is_some_and(|d| d.completable)
     }
 
     /// Whether the round is over without waiting for a timeout: completable, and either every
     /// validator's precommit is in or the estimate is finalized in this round.
     pub fn is_complete<A: Ancestry + ?Sized>(&self, chain: &A) -> bool {
-        self.is_completable(chain)
-            && (self.precommits.voters_seen() == self.n() || self.estimate(chain) == self.finalized(chain))
+        self.decide(chain).is_some_and(|d| d.complete)
     }
+
+    /// Everything the votes decide, from one pass over the prevotes and one over the precommits;
+    /// `None` while `g(V)` is unknown.
+    pub fn decide<A: Ancestry + ?Sized>(&self, chain: &A) -> Option<Decision> {
+        let ghost = self.prevote_ghost(chain)?;
+        let (weights, known) = self.precommits.weights(chain);
+        let unaccounted = self.n() - known;
+        let need = self.possible_threshold();
+        let possible = |hash: &H256| weights.get(hash).map_or(0, |(_, w)| *w) + unaccounted >= need;
+        let mut estimate = ghost;
+        while !possible(&estimate.0) {
+            // Every known precommit counts for the tree's root, so the walk ends there at the
+            // latest (support + unaccounted = n).
+            let parent = chain.parent(&estimate.0)?;
+            estimate = (parent, chain.number(&parent)?);
+        }
+        // Below the GHOST, or no child of it possible (one not known here has no support:
+        // possible only through the unaccounted).
+        let completable = estimate != ghost
+            || (unaccounted < need
+                && !weights.iter().any(|(hash, (number, support))| {
+                    *number == ghost.1.saturating_add(1)
+                        && chain.parent(hash) == Some(ghost.0)
+                        && support + unaccounted >= need
+                }));
+        let finalized = VoteTracker::highest_with(&weights, self.t());
+        let complete = completable && (self.precommits.voters_seen() == self.n() || finalized == Some(estimate));
+        Some(Decision { ghost, estimate, completable, complete })
+    }
+}
+
+/// What a round's votes decide so far ([`Round::decide`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The prevote GHOST `g(V)`.
+    pub ghost: (H256, u32),
+    /// The estimate `E`.
+    pub estimate: (H256, u32),
+    /// Whether the round is completable.
+    pub completable: bool,
+    /// Whether it is complete (completable, and all precommits in or `E` finalized here).
+    pub complete: bool,
 }
 
 #[cfg(test)]

@@ -367,7 +367,8 @@ impl Voter {
                 }
             }
             self.equivocations.extend(evidence);
-            let estimate = self.rounds.get(&j.round).filter(|r| r.is_completable(tree)).and_then(|r| r.estimate(tree));
+            let estimate =
+                self.rounds.get(&j.round).and_then(|r| r.decide(tree)).filter(|d| d.completable).map(|d| d.estimate);
             self.enter_round(j.round.saturating_add(1), estimate, now_ms);
         }
         let target = (j.target_hash, j.target_number);
@@ -385,11 +386,9 @@ impl Voter {
         let timed_out = now_ms >= self.round_started_ms.saturating_add(self.round_timeout_ms);
         let mut next = None;
         for (&r, round) in self.rounds.range(self.round..).rev() {
-            if !round.is_completable(tree) {
-                continue;
-            }
-            if r > self.round || timed_out || round.is_complete(tree) {
-                next = round.estimate(tree).map(|e| (r, e));
+            let Some(d) = round.decide(tree).filter(|d| d.completable) else { continue };
+            if r > self.round || timed_out || d.complete {
+                next = Some((r, d.estimate));
                 break;
             }
         }
