@@ -618,9 +618,9 @@ impl Client {
     /// Starts recovering the signers of every signed extrinsic of `blocks` (consecutive blocks
     /// of one chain, e.g. a sync batch) into the signature cache on the rayon pool, from the
     /// last block backwards, so that importing them from the first block on finds most
-    /// signatures recovered. Returns once the work is queued. Needs no state: an era's birth-block hash is the chain's canonical hash at
-    /// that height, taken from `blocks` or the database. Malformed extrinsics are skipped
-    /// (import reports them).
+    /// signatures recovered; returns once the work is queued. Needs no state: an era's
+    /// birth-block hash is the chain's canonical hash at that height, taken from `blocks` or
+    /// the database. Malformed extrinsics are skipped (import reports them).
     pub fn prerecover_signatures(&self, blocks: &[Block]) {
         use parity_scale_codec::Decode;
         let genesis = self.genesis_hash;

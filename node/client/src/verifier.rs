@@ -62,9 +62,7 @@ impl SignatureCache {
             }
         });
     }
-}
 
-impl SignatureCache {
     /// Starts [`Self::recover_all`] on the rayon pool and returns at once: the caller goes on
     /// executing and never waits for the pool (which may be busy with an earlier batch).
     pub fn recover_in_background(self: &Arc<Self>, jobs: Vec<Option<([u8; 32], EthereumSignature)>>) {

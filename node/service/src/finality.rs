@@ -1,7 +1,7 @@
 //! Finality: this node's voter (rounds of signed prevotes for the best chain and precommits to
 //! what more than 2/3 prevoted; a block with precommits from more than 2/3 of the validators
-//! is final), justifications from peers and sync, and the finalized-block bookkeeping. The voting rules live in `archive-consensus`; this task
-//! owns the state and does the I/O.
+//! is final), justifications from peers and sync, and the finalized-block bookkeeping. The
+//! voting rules live in `archive-consensus`; this task owns the state and does the I/O.
 
 use std::{
     sync::Arc,
@@ -297,9 +297,7 @@ impl FinalityTask {
                     Some(Command::Vote(v)) => {
                         self.count(&mut voter, &mut tree, v, &mut pending);
                         // A precommit is due as soon as the prevotes allow it.
-                        if set.len() > 1 {
-                            self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
-                        }
+                        self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
                         if let (Some(net), Some(last)) = (&net, pending.last()) {
                             let target = last.vote.target_hash;
                             if fetched.len() >= MAX_PENDING_VOTES {
@@ -367,10 +365,7 @@ impl FinalityTask {
                             }
                         }
                     }
-                    // A lone validator's blocks are final as it authors them.
-                    if set.len() > 1 {
-                        self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
-                    }
+                    self.vote(&mut voter, &mut tree, net.as_ref(), &mut my_votes);
                     let evidence = voter.take_equivocations();
                     if !evidence.is_empty() {
                         self.keep_evidence(evidence);
@@ -381,9 +376,10 @@ impl FinalityTask {
     }
 
     /// Casts the votes that are due (a prevote, then a precommit once the prevotes allow),
-    /// persisting the voter state before each leaves this node.
+    /// persisting the voter state before each leaves this node. A lone validator does not vote:
+    /// its blocks are final as it authors them.
     fn vote(&self, voter: &mut Voter, tree: &mut ForkTree, net: Option<&NetworkHandle>, my_votes: &mut MyVotes) {
-        let Some(pair) = self.voting_key.as_ref() else { return };
+        let Some(pair) = self.voting_key.as_ref().filter(|_| voter.validators().len() > 1) else { return };
         while let Some(cast) = voter.next_vote(tree, pair, now_ms()) {
             let v = cast.vote.vote;
             // Persist before the vote leaves this node.

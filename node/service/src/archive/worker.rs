@@ -112,7 +112,7 @@ pub(crate) fn start_crawl_job(ctx: CrawlContext, id: u64, seed: String, depth: u
                     continue;
                 }
             };
-            if capture.prerequisite || !(200..300).contains(&capture.status) || page.is_none() {
+            if !is_page(capture, page.as_ref()) {
                 continue;
             }
             if super::chain_record(&ctx.client, &hash).is_some() {
@@ -130,6 +130,12 @@ pub(crate) fn start_crawl_job(ctx: CrawlContext, id: u64, seed: String, depth: u
                 "submitted": submitted, "failures": failures, "stop": format!("{:?}", report.stop)}),
         );
     });
+}
+
+/// Whether a capture is a page worth its own record: a successful (2xx) HTML page fetched
+/// for itself, not a prerequisite (robots.txt) of the crawl.
+fn is_page(capture: &archive_crawler::Capture, page: Option<&archive_crawler::PageInfo>) -> bool {
+    (200..300).contains(&capture.status) && !capture.prerequisite && page.is_some()
 }
 
 /// Signs and submits `Archive.submit_archive` for a stored capture.
@@ -298,7 +304,7 @@ async fn crawl_request(
         let mut stored = load_stored_pages(&pages_path);
         for (capture, page) in &sink.items {
             archive.store_crawled(capture, page.as_ref())?;
-            if (200..300).contains(&capture.status) && !capture.prerequisite && page.is_some() {
+            if is_page(capture, page.as_ref()) {
                 stored.push(capture.url.clone());
             }
         }
@@ -318,11 +324,10 @@ async fn crawl_request(
     let mut pages = Vec::new();
     for (capture, page) in &sink.items {
         let hash = archive.store_crawled(capture, page.as_ref())?;
-        let ok = (200..300).contains(&capture.status) && !capture.prerequisite;
         // The requested page: the first 2xx capture at depth 0 (after the seed's redirects).
-        if seed.is_none() && capture.depth == 0 && ok {
+        if seed.is_none() && capture.depth == 0 && (200..300).contains(&capture.status) && !capture.prerequisite {
             seed = Some((capture.clone(), hash));
-        } else if ok && page.is_some() {
+        } else if is_page(capture, page.as_ref()) {
             pages.push((capture, hash));
         }
     }
